@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm run lab`: JupyterLab from the project-local .venv with the project-local tslab kernelspec.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/jupyter ]; then
+  echo "The Jupyter environment is missing: run 'npm run setup' (or 'npm install') first." >&2
+  exit 1
+fi
+export JUPYTER_PATH="$PWD/.jupyter"
+export JUPYTER_RUNTIME_DIR="$PWD/.jupyter/runtime"
+export JUPYTER_PLATFORM_DIRS=1
+exec .venv/bin/jupyter lab --notebook-dir="$PWD" "$@"

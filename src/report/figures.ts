@@ -1,0 +1,55 @@
+/**
+ * Figure builders: data in, plotly spec out. No rendering, no I/O.
+ */
+import type { Figure } from './plotly.js';
+
+export interface Series {
+  name: string;
+  x: readonly (string | number)[];
+  y: ArrayLike<number>;
+}
+
+const baseLayout = (title?: string, extra: Record<string, unknown> = {}) => ({
+  ...(title ? { title: { text: title } } : {}),
+  margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
+  legend: { orientation: 'h', y: -0.15 },
+  template: undefined,
+  ...extra,
+});
+
+/** Line chart of one or more series sharing an x axis type (dates or numbers). */
+export function lineChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; logY?: boolean } = {}): Figure {
+  return {
+    data: series.map((s) => ({ type: 'scatter', mode: 'lines', name: s.name, x: [...s.x], y: Array.from(s.y) })),
+    layout: baseLayout(options.title, {
+      yaxis: { title: { text: options.yTitle ?? '' }, tickformat: options.yFormat, type: options.logY ? 'log' : 'linear' },
+    }),
+  };
+}
+
+/** Bar chart; several series become grouped bars. */
+export function barChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; horizontal?: boolean } = {}): Figure {
+  return {
+    data: series.map((s) => (options.horizontal
+      ? { type: 'bar', orientation: 'h', name: s.name, y: [...s.x], x: Array.from(s.y) }
+      : { type: 'bar', name: s.name, x: [...s.x], y: Array.from(s.y) })),
+    layout: baseLayout(options.title, { barmode: 'group', yaxis: { title: { text: options.yTitle ?? '' }, tickformat: options.yFormat } }),
+  };
+}
+
+/** Heat map of z[row][col] with row labels y and column labels x. */
+export function heatmap(
+  z: readonly ArrayLike<number>[],
+  x: readonly (string | number)[],
+  y: readonly (string | number)[],
+  options: { title?: string; colorscale?: string | unknown[]; zmin?: number; zmax?: number; zFormat?: string; height?: number } = {},
+): Figure {
+  return {
+    data: [{
+      type: 'heatmap', z: z.map((r) => Array.from(r)), x: [...x], y: [...y],
+      colorscale: options.colorscale ?? 'RdBu', zmin: options.zmin, zmax: options.zmax,
+      hoverongaps: false, colorbar: { tickformat: options.zFormat },
+    }],
+    layout: baseLayout(options.title, { height: options.height ?? Math.max(300, 18 * y.length + 120), yaxis: { automargin: true, autorange: 'reversed' } }),
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The notebook display session: one object per notebook, created in its first cell.
+ *
+ *   const nb = openNotebook('01_problem_framing');
+ *   nb.chart(lineChart(...));      // plotly, embedded once, offline in JupyterLab and exported HTML
+ *   nb.table(rows, { caption });   // HTML table
+ *   nb.keyResult({ title, rows }); // collected, then
+ *   nb.saveKeyResults();           // → docs/results/01_problem_framing.md
+ *
+ * Inside a tslab kernel output goes to Jupyter as display_data with a MIME bundle (text/html plus
+ * application/vnd.plotly.v1+json for charts); elsewhere (tests, CLI) it is collected in `outputs`.
+ * State lives in the session object, never in the module.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
+import { htmlTable, escapeHtml, type ObjectsTable, type Row, type TableOptions } from './table.js';
+import { writeKeyResults, type KeyResultSection } from './keyResults.js';
+
+export type MimeBundle = Record<string, unknown>;
+export type DisplaySink = (bundle: MimeBundle) => void;
+
+interface TslabJupyter {
+  lastWriteDisplayData?: ((data: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void) | null;
+}
+
+/** The tslab kernel's display channel, or undefined when not running inside tslab. */
+export function tslabSink(): DisplaySink | undefined {
+  let jupyter: TslabJupyter;
+  try {
+    const req = createRequire(path.join(process.cwd(), 'noop.js'));
+    jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;
+  } catch {
+    return undefined;
+  }
+  const write = jupyter.lastWriteDisplayData;
+  if (typeof write !== 'function') return undefined;
+  return (bundle) => {
+    // Always look up the current writer: tslab replaces it for every executed cell.
+    const current = jupyter.lastWriteDisplayData ?? write;
+    current({ data: bundle, metadata: {}, transient: {} }, false);
+  };
+}
+
+export interface NotebookOptions {
+  /** Where output goes; default: tslab when inside a kernel, else an in-memory list. */
+  sink?: DisplaySink;
+  /** Project root for docs/results (default: process.cwd()). */
+  root?: string;
+}
+
+export class NotebookSession {
+  readonly name: string;
+  /** Everything displayed, in order (also filled when a tslab sink is used). */
+  readonly outputs: MimeBundle[] = [];
+  private readonly sink: DisplaySink;
+  private readonly root: string;
+  private plotlyLoaded = false;
+  private chartCount = 0;
+  private readonly sections: KeyResultSection[] = [];
+
+  constructor(name: string, options: NotebookOptions = {}) {
+    this.name = name;
+    this.root = options.root ?? process.cwd();
+    const external = options.sink ?? tslabSink();
+    this.sink = (bundle) => {
+      this.outputs.push(bundle);
+      external?.(bundle);
+    };
+  }
+
+  /** Display raw HTML. */
+  html(html: string): void {
+    this.sink({ 'text/html': html, 'text/plain': stripTags(html).slice(0, 2000) });
+  }
+
+  /** Display Markdown. */
+  markdown(md: string): void {
+    this.sink({ 'text/markdown': md, 'text/plain': md });
+  }
+
+  /** Display a plotly figure (embeds plotly.js on first use). */
+  chart(fig: Figure, options: { title?: string } = {}): void {
+    if (!this.plotlyLoaded) {
+      this.sink({ 'text/html': plotlyLibraryHtml(), 'text/plain': '(plotly.js loaded)' });
+      this.plotlyLoaded = true;
+    }
+    this.chartCount += 1;
+    const id = `chart-${this.name.replace(/[^0-9A-Za-z_-]/g, '_')}-${this.chartCount}`;
+    const withTitle = options.title ? { ...fig, layout: { ...(fig.layout ?? {}), title: { text: options.title } } } : fig;
+    this.sink({
+      'application/vnd.plotly.v1+json': plotlyMimePayload(withTitle),
+      'text/html': chartHtml(withTitle, id),
+      'text/plain': `(chart ${this.chartCount}${options.title ? `: ${options.title}` : ''})`,
+    });
+  }
+
+  /** Display a table of row objects or an arquero table. */
+  table(data: Row[] | ObjectsTable, options: TableOptions = {}): void {
+    this.html(htmlTable(data, options));
+  }
+
+  /** Add a section to this notebook's key results (saved by saveKeyResults). */
+  keyResult(section: KeyResultSection): void {
+    this.sections.push(section);
+  }
+
+  /** Write docs/results/<notebook>.md and display the key results. */
+  saveKeyResults(): { file: string; changed: boolean } {
+    const out = writeKeyResults(this.name, this.sections, this.root);
+    const html = this.sections
+      .map((s) => `<h3>${escapeHtml(s.title)}</h3>${s.note ? `<p>${escapeHtml(s.note)}</p>` : ''}${htmlTable(s.rows, s.options)}`)
+      .join('\n');
+    this.html(`<h2>Key results</h2>${html}<p><em>Saved to ${escapeHtml(out.file)}.</em></p>`);
+    return out;
+  }
+}
+
+/** Open the display session for a notebook. */
+export function openNotebook(name: string, options: NotebookOptions = {}): NotebookSession {
+  return new NotebookSession(name, options);
+}
+
+function stripTags(html: string): string {
+  return html.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+}

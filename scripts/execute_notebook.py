@@ -8,14 +8,31 @@ index of the failing cell among all cells of the notebook. Exit code 0 on succes
 cell, 2 on a usage or infrastructure problem. Never uses allow_errors: the first error stops the run.
 """
 import json
+import re
 import os
 import sys
 import time
+import warnings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The project-local kernelspec (.jupyter/kernels/tslab); set before jupyter_client is imported.
+os.environ.setdefault("JUPYTER_PATH", os.path.join(ROOT, ".jupyter"))
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+warnings.filterwarnings("ignore", module="nbformat")
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+
+
+REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+
+
+def strip_remote_scripts(html: str) -> str:
+    """Drop the template's CDN scripts (require.js, MathJax): reports must work offline, and
+    require.js would turn plotly's UMD bundle into an AMD module instead of window.Plotly."""
+    return REMOTE_SCRIPT.sub("", html)
 
 
 def main() -> int:
@@ -38,21 +55,33 @@ def main() -> int:
     started = time.time()
     failure = None
     try:
-        client.execute()
-    except CellExecutionError as e:
-        failure = {"kind": "cell"}
-        for k, cell in enumerate(nb.cells, start=1):
-            for o in cell.get("outputs", []):
-                if o.get("output_type") == "error":
-                    failure.update(cell=k, ename=o.get("ename", ""), evalue=o.get("evalue", ""),
-                                   traceback="\n".join(o.get("traceback", [])))
-        if "cell" not in failure:
-            failure.update(cell=-1, ename="CellExecutionError", evalue=str(e)[:4000], traceback="")
-    except (CellTimeoutError, DeadKernelError) as e:
+        # Execute cell by cell so the failing cell is known exactly (tslab reports errors as a
+        # stderr stream plus an error reply, not as an "error" output).
+        with client.setup_kernel():
+            for k, cell in enumerate(nb.cells, start=1):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, k - 1)
+                except CellExecutionError as e:
+                    stderr = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                                     if o.get("output_type") == "stream" and o.get("name") == "stderr")
+                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                    first_line = next((l for l in stderr.splitlines() if re.match(r"^\w*(Error|Exception)\b", l)), "")
+                    failure = {
+                        "kind": "cell", "cell": k,
+                        "ename": (errors[0].get("ename") if errors else "") or getattr(e, "ename", "") or first_line.split(":")[0] or "Error",
+                        "evalue": (errors[0].get("evalue") if errors else "") or getattr(e, "evalue", "") or first_line.partition(":")[2].strip(),
+                        "traceback": stderr or "\n".join(errors[0].get("traceback", []) if errors else []),
+                    }
+                    failure["ename"] = str(failure["ename"]).strip("<>")
+                    break
+    except Exception as e:  # kernel did not start, died, or timed out
         failure = {"kind": "kernel", "cell": -1, "ename": type(e).__name__, "evalue": str(e)[:4000], "traceback": ""}
     seconds = round(time.time() - started, 1)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     body, _ = HTMLExporter().from_notebook_node(nb)
+    body = strip_remote_scripts(body)
     with open(out, "w", encoding="utf-8") as f:
         f.write(body)
     if failure:

@@ -4,6 +4,7 @@
  *   npm run notebooks [-- NAME ...]   execute notebooks/NN_*.ipynb in order, headless, with the
  *                                     tslab kernel; HTML reports → docs/reports/, key results →
  *                                     docs/results/ (written by each notebook).
+ *   --reports=DIR                     write the HTML reports to DIR instead of docs/reports.
  *   npm run reproduce                 the same for all notebooks, then fail if any file in
  *                                     docs/results/ changed (byte comparison, diff printed).
  *
@@ -18,9 +19,10 @@ const root = process.cwd();
 const args = process.argv.slice(2);
 const reproduce = args.includes('--reproduce');
 const names = args.filter((a) => !a.startsWith('--'));
+const reportsArg = args.find((a) => a.startsWith('--reports='));
 const python = path.join(root, '.venv', 'bin', 'python');
 const resultsDir = path.join(root, 'docs', 'results');
-const reportsDir = path.join(root, 'docs', 'reports');
+const reportsDir = reportsArg ? path.resolve(root, reportsArg.slice('--reports='.length)) : path.join(root, 'docs', 'reports');
 
 function fail(msg: string): never {
   console.error(`notebooks: ${msg}`);
@@ -44,10 +46,18 @@ function firstDiff(a: string, b: string): string {
 }
 
 if (!existsSync(python)) fail('the Jupyter environment is missing (.venv). Run `npm run setup` first.');
-const all = readdirSync(path.join(root, 'notebooks')).filter((f) => /^\d\d_.+\.ipynb$/.test(f)).sort();
-const unknown = names.filter((n) => !all.some((f) => f === n || f === `${n}.ipynb` || f.startsWith(`${n}_`)));
-if (unknown.length) fail(`unknown notebook(s): ${unknown.join(', ')}. Available: ${all.join(', ')}`);
-const selected = names.length ? all.filter((f) => names.some((n) => f === n || f === `${n}.ipynb` || f.startsWith(`${n}_`))) : all;
+const all = readdirSync(path.join(root, 'notebooks')).filter((f) => /^\d\d_.+\.ipynb$/.test(f)).sort().map((f) => path.join('notebooks', f));
+// A name is a notebook stem or number prefix ("01", "01_problem_framing") or a path to any .ipynb.
+const matches = (f: string, n: string) => {
+  const b = path.basename(f);
+  return b === n || b === `${n}.ipynb` || b.startsWith(`${n}_`);
+};
+const explicit = names.filter((n) => n.endsWith('.ipynb') && existsSync(path.resolve(root, n)));
+const unknown = names.filter((n) => !explicit.includes(n) && !all.some((f) => matches(f, n)));
+if (unknown.length) fail(`unknown notebook(s): ${unknown.join(', ')}. Available: ${all.map((f) => path.basename(f)).join(', ')}`);
+const selected = names.length
+  ? [...all.filter((f) => names.some((n) => matches(f, n))), ...explicit.map((n) => path.relative(root, path.resolve(root, n)))]
+  : all;
 if (reproduce && names.length) fail('--reproduce always runs every notebook; drop the names');
 
 const before = snapshotResults();
@@ -60,10 +70,11 @@ const env = {
 };
 const t0 = Date.now();
 for (const [k, file] of selected.entries()) {
-  const stem = file.replace(/\.ipynb$/, '');
+  const stem = path.basename(file).replace(/\.ipynb$/, '');
+  const inNotebooks = path.dirname(file) === 'notebooks';
   const html = path.join(reportsDir, `${stem}.html`);
   process.stdout.write(`[${k + 1}/${selected.length}] ${file} ... `);
-  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, 'notebooks', file), html],
+  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html],
     { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   let status: { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string } | undefined;
@@ -76,9 +87,9 @@ for (const [k, file] of selected.entries()) {
     console.log('FAILED');
     const where = status.cell && status.cell > 0 ? `cell ${status.cell}` : 'kernel';
     const tb = (status.traceback ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-    fail(`notebooks/${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})`);
+    fail(`${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})`);
   }
-  if (!existsSync(path.join(resultsDir, `${stem}.md`))) fail(`notebooks/${file} ran but did not write docs/results/${stem}.md (call nb.saveKeyResults())`);
+  if (inNotebooks && !existsSync(path.join(resultsDir, `${stem}.md`))) fail(`${file} ran but did not write docs/results/${stem}.md (call nb.saveKeyResults())`);
   console.log(`ok (${status.seconds} s) → ${path.relative(root, html)}`);
 }
 console.log(`notebooks: ${selected.length} executed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

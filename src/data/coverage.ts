@@ -4,6 +4,7 @@
  * of dates with data (for the coverage heat map).
  */
 import type { Panel } from '../panel/panel.js';
+import type { MarketDataset } from './types.js';
 
 export interface AssetCoverage {
   asset: string;
@@ -73,4 +74,80 @@ export function coverageByMonth(p: Panel): MonthlyCoverage {
   }
   for (const row of share) for (let m = 0; m < months.length; m++) row[m] /= daysIn[m];
   return { months, assets: [...p.assets], share };
+}
+
+/** Headline facts of a dataset: universe, calendar, rebalance months. */
+export interface DatasetSummary {
+  dataset: string;
+  industries: number;
+  stocks: number;
+  firstDate: string;
+  lastDate: string;
+  tradingDays: number;
+  months: number;
+  /** Trading days per year over the whole calendar: tradingDays / (calendar years spanned). */
+  tradingDaysPerYear: number;
+}
+
+export function datasetSummary(ds: MarketDataset): DatasetSummary {
+  const cal = ds.calendar;
+  const first = cal[0], last = cal[cal.length - 1];
+  const months = new Set(cal.map((d) => d.slice(0, 7))).size;
+  const years = (Date.parse(last) - Date.parse(first)) / (365.25 * 86400000);
+  return {
+    dataset: ds.name,
+    industries: ds.industries.length,
+    stocks: ds.stocks?.stocks.length ?? 0,
+    firstDate: first,
+    lastDate: last,
+    tradingDays: cal.length,
+    months,
+    tradingDaysPerYear: years > 0 ? Math.round((cal.length / years) * 10) / 10 : NaN,
+  };
+}
+
+/** Per-industry coverage of the daily close, with industry names. */
+export function industryCoverage(ds: MarketDataset): AssetCoverage[] {
+  const names: Record<string, string> = {};
+  for (const ind of ds.industries) names[ind.code] = ind.name;
+  return coverageByAsset(ds.industryBars.close, names);
+}
+
+/** Facts of a rebalance calendar for the framing table. */
+export function rebalanceSummary(dates: readonly string[], periodsPerYear: number): Record<string, string | number> {
+  return {
+    'first rebalance': dates[0] ?? '–',
+    'last rebalance': dates[dates.length - 1] ?? '–',
+    'rebalances': dates.length,
+    'periods per year': periodsPerYear,
+  };
+}
+
+/** Number of stocks with a valid close on each date (listings and delistings show here). */
+export function listedCount(ds: MarketDataset): { dates: string[]; count: Float64Array } | undefined {
+  const close = ds.stocks?.bars.close;
+  if (!close) return undefined;
+  const T = close.dates.length, N = close.assets.length;
+  const count = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    let c = 0;
+    for (let i = 0; i < N; i++) if (!Number.isNaN(close.values[t * N + i])) c++;
+    count[t] = c;
+  }
+  return { dates: [...close.dates], count };
+}
+
+/** One headline row of industry coverage: how complete the daily close is. */
+export function coverageHeadline(ds: MarketDataset): Record<string, string | number> {
+  const cov = industryCoverage(ds);
+  const missing = cov.map((c) => c.missingShare).sort((a, b) => a - b);
+  const worst = cov.reduce((w, c) => (c.missingShare > w.missingShare ? c : w), cov[0]);
+  return {
+    dataset: ds.name,
+    industries: cov.length,
+    'complete industries': cov.filter((c) => c.missingShare === 0).length,
+    'median missing share': missing.length ? missing[Math.floor((missing.length - 1) / 2)] : NaN,
+    'max missing share': worst ? worst.missingShare : NaN,
+    'least covered': worst ? `${worst.asset} ${worst.name ?? ''}`.trim() : '–',
+  };
 }

@@ -24,6 +24,7 @@
  *   market equity of December t-1 (rows here run 1926..2020, matching the June 1926 .. June 2020
  *   formations), so yyyy-12-31 is later than the date the value was available (no look-ahead).
  */
+import { sharedDataDir } from './paths.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -114,14 +115,6 @@ const YEAR_KEY = /^(\d{4})$/;
 const SHARED_SUBDIR = 'ff_industry_portfolios';
 const SHARED_VINTAGE = '202104';
 
-/**
- * Directory of the shared read-only data: `$ROTATION_SHARED_DATA` if set, else
- * `<project root>/../shared/data` (the project root is the working directory).
- */
-export function sharedDataDir(): string {
-  const env = process.env.ROTATION_SHARED_DATA;
-  return env && env.trim() !== '' ? path.resolve(env) : path.resolve(process.cwd(), '../shared/data');
-}
 
 /** Path of the shared 202104-vintage file for `n` industries (5, 10, 12, 17, 30, 48 or 49; no 38). */
 export function frenchSharedFile(n: FrenchIndustryCount): string {

@@ -53,3 +53,18 @@ export function heatmap(
     layout: baseLayout(options.title, { height: options.height ?? Math.max(300, 18 * y.length + 120), yaxis: { automargin: true, autorange: 'reversed' } }),
   };
 }
+
+/**
+ * Coverage heat map: rows = assets (labelled "code name"), columns = months, cell = share of the
+ * month's trading days with data (0 white .. 1 dark).
+ */
+export function coverageHeatmap(
+  coverage: { months: readonly string[]; assets: readonly string[]; share: readonly ArrayLike<number>[] },
+  names: Record<string, string> = {},
+  title = 'Data coverage: share of trading days with a close',
+): Figure {
+  const labels = coverage.assets.map((a) => (names[a] ? `${a} ${names[a]}` : a));
+  return heatmap(coverage.share, coverage.months, labels, {
+    title, colorscale: [[0, '#f7fbff'], [1, '#08306b']], zmin: 0, zmax: 1, zFormat: '.0%',
+  });
+}

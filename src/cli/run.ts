@@ -57,14 +57,14 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         const rebalance = monthEndRebalanceDates(d.calendar);
         const summary = [
           `# ${d.name}`, '',
-          markdownTable([datasetSummary(d)] as never), '',
-          markdownTable([rebalanceSummary(rebalance, 12)] as never), '',
-          markdownTable([coverageHeadline(d)] as never, { formats: { 'median missing share': { percent: true, digits: 1 }, 'max missing share': { percent: true, digits: 1 } } }), '',
+          markdownTable([datasetSummary(d)]), '',
+          markdownTable([rebalanceSummary(rebalance, 12)]), '',
+          markdownTable([coverageHeadline(d)], { formats: { 'median missing share': { percent: true, digits: 1 }, 'max missing share': { percent: true, digits: 1 } } }), '',
           '## Loss reports', '', ...d.losses.map((l) => `- ${formatLossReport(l)}`), '',
           '## Caveats', '', ...d.caveats.map((c) => `- ${c}`), '',
         ].join('\n');
         writeFileAtomic(path.join(outDir, 'summary.md'), summary);
-        writeFileAtomic(path.join(outDir, 'coverage.csv'), toCsv(industryCoverage(d) as never, ['asset', 'name', 'first', 'last', 'valid', 'missingShare', 'gapShare']));
+        writeFileAtomic(path.join(outDir, 'coverage.csv'), toCsv(industryCoverage(d), ['asset', 'name', 'first', 'last', 'valid', 'missingShare', 'gapShare']));
         writeFileAtomic(path.join(outDir, 'loss_report.csv'), toCsv(d.losses.flatMap((l) => {
           const reasons = Object.entries(l.dropped);
           const base = { stage: l.stage, source: l.source, rows_read: l.rowsRead, rows_kept: l.rowsKept, dropped_total: totalDropped(l) };

@@ -20,9 +20,9 @@ export function csvField(v: Cell, digits = 10): string {
 }
 
 /** CSV text: header row of `columns`, then one line per row; missing numbers are empty. */
-export function toCsv(rows: readonly Row[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : [], digits = 10): string {
+export function toCsv(rows: readonly object[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : [], digits = 10): string {
   const lines = [columns.map((c) => csvField(c)).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvField(r[c], digits)).join(','));
+  for (const r of rows as readonly Row[]) lines.push(columns.map((c) => csvField(r[c], digits)).join(','));
   return lines.join('\n') + '\n';
 }
 

@@ -68,3 +68,18 @@ export function coverageHeatmap(
     title, colorscale: [[0, '#f7fbff'], [1, '#08306b']], zmin: 0, zmax: 1, zFormat: '.0%',
   });
 }
+
+/**
+ * Histograms side by side, one panel per value set with its own x axis (probability density):
+ * for before/after comparisons whose scales differ (raw factor vs z-score).
+ */
+export function histogramPanels(series: readonly { name: string; values: ArrayLike<number> }[], options: { title?: string; nbins?: number } = {}): Figure {
+  const n = series.length;
+  const layout: Record<string, unknown> = baseLayout(options.title, { grid: { rows: 1, columns: n, pattern: 'independent' }, showlegend: false });
+  const data = series.map((s, k) => {
+    const ax = k === 0 ? '' : String(k + 1);
+    layout[`xaxis${ax}`] = { title: { text: s.name } };
+    return { type: 'histogram', name: s.name, x: Array.from(s.values), histnorm: 'probability density', nbinsx: options.nbins ?? 60, xaxis: `x${ax}`, yaxis: `y${ax}` };
+  });
+  return { data, layout };
+}

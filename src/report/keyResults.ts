@@ -5,13 +5,13 @@
  */
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { markdownTable, type Row, type TableOptions } from './table.js';
+import { markdownTable, type TableData, type TableOptions } from './table.js';
 
 export interface KeyResultSection {
   title: string;
   /** Optional sentence under the title (dataset, window, conventions). */
   note?: string;
-  rows: Row[];
+  rows: TableData;
   options?: TableOptions;
 }
 

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
-import { htmlTable, escapeHtml, type ObjectsTable, type Row, type TableOptions } from './table.js';
+import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
 import { writeKeyResults, type KeyResultSection } from './keyResults.js';
 
 export type MimeBundle = Record<string, unknown>;
@@ -96,7 +96,7 @@ export class NotebookSession {
   }
 
   /** Display a table of row objects or an arquero table. */
-  table(data: Row[] | ObjectsTable, options: TableOptions = {}): void {
+  table(data: TableData, options: TableOptions = {}): void {
     this.html(htmlTable(data, options));
   }
 

@@ -27,9 +27,12 @@ export interface ObjectsTable {
   objects(options?: unknown): object[];
 }
 
+/** Table input: row objects (any interface whose values are cells) or an arquero table. */
+export type TableData = readonly object[] | ObjectsTable;
+
 /** Rows from an arquero table or pass-through. */
-export function toRows(data: Row[] | ObjectsTable): Row[] {
-  return Array.isArray(data) ? data : (data.objects() as Row[]);
+export function toRows(data: TableData): Row[] {
+  return (Array.isArray(data) ? data : (data as ObjectsTable).objects()) as Row[];
 }
 
 /** Format one cell: NaN/null/undefined → "–", numbers by `fmt`. */
@@ -50,7 +53,7 @@ export function escapeHtml(s: string): string {
 }
 
 /** An HTML `<table>` of the rows; numeric cells right-aligned. */
-export function htmlTable(data: Row[] | ObjectsTable, options: TableOptions = {}): string {
+export function htmlTable(data: TableData, options: TableOptions = {}): string {
   const rows = toRows(data);
   const columns = options.columns ?? (rows.length ? Object.keys(rows[0]) : []);
   const formats = options.formats ?? {};
@@ -70,7 +73,7 @@ export function htmlTable(data: Row[] | ObjectsTable, options: TableOptions = {}
 }
 
 /** A Markdown table of the rows (for docs/results), formatted like `htmlTable`. */
-export function markdownTable(data: Row[] | ObjectsTable, options: TableOptions = {}): string {
+export function markdownTable(data: TableData, options: TableOptions = {}): string {
   const rows = toRows(data);
   const columns = options.columns ?? (rows.length ? Object.keys(rows[0]) : []);
   const formats = options.formats ?? {};

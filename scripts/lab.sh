@@ -9,4 +9,6 @@ fi
 export JUPYTER_PATH="$PWD/.jupyter"
 export JUPYTER_RUNTIME_DIR="$PWD/.jupyter/runtime"
 export JUPYTER_PLATFORM_DIRS=1
-exec .venv/bin/jupyter lab --notebook-dir="$PWD" "$@"
+extra=()
+[ "$(id -u)" = "0" ] && extra+=(--allow-root)
+exec .venv/bin/jupyter lab --notebook-dir="$PWD" "${extra[@]}" "$@"

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
@@ -95,6 +95,8 @@ test('JupyterLab: notebook 01 runs all cells with the tslab kernel, no error out
   const lab: ChildProcess = spawn(path.join(root, '.venv', 'bin', 'jupyter'), [
     'lab', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, `--IdentityProvider.token=${token}`,
     `--notebook-dir=${root}`, '--ServerApp.disable_check_xsrf=False', '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+    // CI runs as root; JupyterLab refuses root without this flag.
+    ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ], {
     cwd: root,
     env: {
@@ -116,7 +118,13 @@ test('JupyterLab: notebook 01 runs all cells with the tslab kernel, no error out
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${port}/lab/tree/notebooks/01_problem_framing.ipynb?token=${token}`, { waitUntil: 'domcontentloaded' });
+    // Open a copy inside the project (the kernel walks up from the notebook to the project root),
+    // so JupyterLab's autosave can never write outputs into the committed notebook.
+    const copyDir = path.join(outDir, 'jupyterlab');
+    mkdirSync(copyDir, { recursive: true });
+    copyFileSync(path.join(root, 'notebooks', '01_problem_framing.ipynb'), path.join(copyDir, '01_problem_framing.ipynb'));
+    const rel = path.relative(root, path.join(copyDir, '01_problem_framing.ipynb')).split(path.sep).join('/');
+    await page.goto(`http://127.0.0.1:${port}/lab/tree/${rel}?token=${token}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.jp-Notebook').first().waitFor({ timeout: 120_000 });
     // Wait for the tslab kernel to be idle, then Run > Run All Cells.
     await page.waitForFunction(() => {

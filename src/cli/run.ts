@@ -13,6 +13,8 @@ import { formatLossReport, totalDropped } from '../data/loss.js';
 import type { MarketDataset } from '../data/types.js';
 import { toCsv, writeFileAtomic } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
+import { computeFactors } from '../factors/registry.js';
+import { lossReportRows } from '../data/summary.js';
 
 export interface RunOptions {
   data: string;
@@ -57,7 +59,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         const rebalance = monthEndRebalanceDates(d.calendar);
         const summary = [
           `# ${d.name}`, '',
-          markdownTable([datasetSummary(d)]), '',
+          markdownTable([datasetSummary(d)], { formats: { tradingDaysPerYear: { digits: 1 } } }), '',
           markdownTable([rebalanceSummary(rebalance, 12)]), '',
           markdownTable([coverageHeadline(d)], { formats: { 'median missing share': { percent: true, digits: 1 }, 'max missing share': { percent: true, digits: 1 } } }), '',
           '## Loss reports', '', ...d.losses.map((l) => `- ${formatLossReport(l)}`), '',
@@ -71,6 +73,27 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
           return reasons.length ? reasons.map(([reason, n]) => ({ ...base, reason, dropped: n })) : [{ ...base, reason: '', dropped: 0 }];
         }), ['stage', 'source', 'rows_read', 'rows_kept', 'dropped_total', 'reason', 'dropped']));
         writeFileAtomic(path.join(outDir, 'rebalance_dates.csv'), toCsv(rebalance.map((date) => ({ date })), ['date']));
+      },
+    },
+    {
+      name: 'industry factor library at month ends',
+      run: () => {
+        const d = ds!;
+        const batch = computeFactors(d, monthEndRebalanceDates(d.calendar));
+        const rows: { date: string; industry: string; factor: string; value: number }[] = [];
+        for (const [id, r] of batch.results) {
+          const p = r.panel, N = p.assets.length;
+          for (let t = 0; t < p.dates.length; t++) {
+            for (let i = 0; i < N; i++) {
+              const v = p.values[t * N + i];
+              if (!Number.isNaN(v)) rows.push({ date: p.dates[t], industry: p.assets[i], factor: id, value: v });
+            }
+          }
+        }
+        writeFileAtomic(path.join(outDir, 'factors.csv'), toCsv(rows, ['date', 'industry', 'factor', 'value']));
+        writeFileAtomic(path.join(outDir, 'factor_loss_report.csv'), toCsv(lossReportRows([...batch.results.values()].map((r) => r.loss)), ['stage', 'source', 'read', 'kept', 'dropped', 'reasons', 'balanced']));
+        writeFileAtomic(path.join(outDir, 'factors_unavailable.csv'), toCsv(batch.unavailable.map((u) => ({ factor: u.id, missing: u.missing.join(' ') })), ['factor', 'missing']));
+        if (!opts.quiet) process.stdout.write(`${batch.results.size} factors, ${batch.unavailable.length} unavailable ... `);
       },
     },
   ];

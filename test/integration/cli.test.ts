@@ -42,7 +42,8 @@ test('run on the simulator writes its outputs, byte-identical on rerun', { timeo
   assert.equal(rb.status, 0, rb.stderr);
   const [dir] = readdirSync(a);
   const files = readdirSync(path.join(a, dir)).sort();
-  assert.ok(files.includes('summary.md') && files.includes('coverage.csv') && files.includes('loss_report.csv'), files.join(', '));
+  assert.ok(['summary.md', 'coverage.csv', 'loss_report.csv', 'factors.csv', 'factor_loss_report.csv'].every((f) => files.includes(f)), files.join(', '));
+  assert.equal(readFileSync(path.join(a, dir, 'factors.csv'), 'utf8').split('\n')[0], 'date,industry,factor,value');
   for (const f of files) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
   const coverage = readFileSync(path.join(a, dir, 'coverage.csv'), 'utf8').split('\n');
   assert.equal(coverage[0], 'asset,name,first,last,valid,missingShare,gapShare');

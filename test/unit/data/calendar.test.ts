@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { assertBalanced, newLossReport } from '../../../src/data/loss.js';
 import {
   monthEndRebalanceDates,
@@ -12,18 +11,8 @@ import {
 } from '../../../src/data/calendar.js';
 import { at, createPanel } from '../../../src/panel/panel.js';
 import type { MarketDataset } from '../../../src/data/types.js';
+import { throwsCode } from '../assertions.js';
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 /** Weekdays (Mon..Fri) from `from` to `to` inclusive, minus `holidays`. */
 function weekdays(from: string, to: string, holidays: string[] = []): string[] {

@@ -3,28 +3,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RotationError } from '../../../src/errors.js';
 import { assertBalanced, formatLossReport, totalDropped } from '../../../src/data/loss.js';
 import { displayPath, readCsv } from '../../../src/data/csv.js';
 import {
   CITIC_FILES, citicDir, loadCiticCodes, loadCiticConstituents, loadCiticIndustry, loadCiticOhlcv, loadCiticWideClose, loadIndustryBarsCsv,
 } from '../../../src/data/citic.js';
+import { throwsCode } from '../assertions.js';
 
 const DIR = citicDir();
 const HAVE = fs.existsSync(DIR);
 const SKIP = `shared CITIC data not found at ${displayPath(DIR)} (set ROTATION_SHARED_DATA to the shared data folder)`;
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 test('CITIC OHLCV: 72,442 rows, 30 industries, 2,431 days; CI005030 zero placeholders masked, close kept', (t) => {
   if (!HAVE) { t.skip(SKIP); return; }

@@ -4,26 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { RotationError } from '../../../src/errors.js';
 import { createRng } from '../../../src/random.js';
 import {
   NUM_BLANK, NUM_OK, NUM_TEXT, decodeText, detectDelimiter, displayPath, firstInvalidGbkByte, numericColumn, parseCsvText,
   parseNumberCell, readCsv, readTextFile, sharedDataDir,
 } from '../../../src/data/csv.js';
+import { throwsCode } from '../assertions.js';
 
 const SAMPLES = path.resolve(process.cwd(), 'data/samples');
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-csv-'));

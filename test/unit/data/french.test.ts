@@ -24,6 +24,7 @@ import {
 } from '../../../src/data/frenchDownload.js';
 import { periodReturns } from '../../../src/data/calendar.js';
 import { at } from '../../../src/panel/panel.js';
+import { throwsCode } from '../assertions.js';
 
 const SHARED_COUNTS: FrenchIndustryCount[] = [5, 10, 12, 17, 30, 48, 49];
 const TITLES = [
@@ -51,17 +52,6 @@ function close(a: number, b: number, tol = 1e-12): void {
 }
 
 /** Expect a RotationError with `code`; return it for further checks. */
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 /** A small, well-formed file with 2 industries, 3 months and 2 years per block. */
 function miniFile(opts: { missing?: string } = {}): string {

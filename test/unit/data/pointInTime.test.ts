@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { createRng, type Rng } from '../../../src/random.js';
 import { assertBalanced } from '../../../src/data/loss.js';
 import {
@@ -12,18 +11,8 @@ import {
   type AsOfJoin,
 } from '../../../src/data/pointInTime.js';
 import type { FundamentalRecord, MembershipRecord } from '../../../src/data/types.js';
+import { throwsCode } from '../assertions.js';
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 function fund(stock: string, reportPeriod: string, announceDate: string, netProfit: number): FundamentalRecord {
   return { stock, reportPeriod, announceDate, revenue: netProfit * 10, netProfit, grossProfit: NaN, operatingCashFlow: NaN, equity: 100, dividends: NaN };

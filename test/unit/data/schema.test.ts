@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { assertBalanced, totalDropped, type LossReport } from '../../../src/data/loss.js';
 import { parseCsvText } from '../../../src/data/csv.js';
 import {
@@ -10,18 +9,8 @@ import {
 } from '../../../src/data/schema.js';
 import { dataDictionaryMarkdown } from '../../../src/data/dictionary.js';
 import type { IndustryBars } from '../../../src/data/types.js';
+import { throwsCode } from '../assertions.js';
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 /** Parse CSV text as a canonical table of `table` (numeric fields parsed as numbers). */
 function csv(table: keyof typeof SCHEMAS, text: string) {

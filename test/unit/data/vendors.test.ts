@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RotationError } from '../../../src/errors.js';
 import { assertBalanced } from '../../../src/data/loss.js';
 import { parseCsvText, readCsvHeader, readTextFile } from '../../../src/data/csv.js';
 import {
@@ -11,20 +10,10 @@ import {
   loadStockBarsCsv, loadStocksCsv, mapVendorColumns, normalizeHeader, normalizeSecurityCode, ratingFromText, readTable, unitSanityNotes,
 } from '../../../src/data/vendors.js';
 import { loadExportsDir, loadIndustryBarsCsv } from '../../../src/data/citic.js';
+import { throwsCode } from '../assertions.js';
 
 const S = (f: string) => path.join('data/samples', f);
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 function tmpFile(name: string, content: string | Uint8Array): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-vendors-'));

@@ -1,21 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
-import { RotationError } from '../../../src/errors.js';
 import { createRng } from '../../../src/random.js';
 import { createPanel, mapValues, type Panel } from '../../../src/panel/panel.js';
 import { icByDate, rankIcByDate } from '../../../src/evaluate/ic.js';
-
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RotationError, `expected RotationError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
+import { throwsCode } from '../assertions.js';
 
 function dates(T: number): string[] {
   return Array.from({ length: T }, (_, t) => new Date(Date.UTC(2020, 0, 1 + t)).toISOString().slice(0, 10));

@@ -4,19 +4,9 @@ import { RotationError } from '../../../src/errors.js';
 import {
   align, assertSameShape, createPanel, emptyPanel, isIsoDate, selectAssets, selectDates, sliceDates, type Panel,
 } from '../../../src/panel/panel.js';
+import { throwsCode } from '../assertions.js';
 
 /** Assert that fn throws a RotationError with this code; returns the error for more checks. */
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RotationError, `expected RotationError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
-
 const D = ['2024-01-31', '2024-02-29', '2024-03-29'];
 const A = ['a', 'b'];
 

@@ -1,20 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromCSV, table } from 'arquero';
-import { RotationError } from '../../../src/errors.js';
 import { fromLong, fromRows, fromWide, toLong, toWide } from '../../../src/panel/table.js';
 import { createPanel } from '../../../src/panel/panel.js';
-
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RotationError, `expected RotationError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
+import { throwsCode } from '../assertions.js';
 
 const spec = { date: 'date', asset: 'code', value: 'v' };
 

@@ -83,3 +83,32 @@ export function histogramPanels(series: readonly { name: string; values: ArrayLi
   });
   return { data, layout };
 }
+
+/**
+ * Stacked area chart: series k is drawn on top of series 0..k−1 (plotly `stackgroup`), e.g.
+ * portfolio weights over time, whose stack sums to 1 at every date.
+ */
+export function stackedAreaChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; height?: number } = {}): Figure {
+  return {
+    data: series.map((s) => ({
+      type: 'scatter', mode: 'lines', name: s.name, x: [...s.x], y: Array.from(s.y), stackgroup: 'one', line: { width: 0.5 },
+    })),
+    layout: baseLayout(options.title, {
+      ...(options.height ? { height: options.height } : {}),
+      yaxis: { title: { text: options.yTitle ?? '' }, tickformat: options.yFormat },
+    }),
+  };
+}
+
+/**
+ * Mark a date on a time-series figure: a dotted vertical line at x = `date` across the plot
+ * (yref 'paper') with a text label at the top. Returns a new figure; the input is not changed.
+ */
+export function markDate(fig: Figure, date: string, label: string): Figure {
+  const layout = { ...(fig.layout ?? {}) } as Record<string, unknown>;
+  const shapes = Array.isArray(layout.shapes) ? [...(layout.shapes as unknown[])] : [];
+  const annotations = Array.isArray(layout.annotations) ? [...(layout.annotations as unknown[])] : [];
+  shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: date, x1: date, y0: 0, y1: 1, line: { dash: 'dot', width: 1, color: '#555' } });
+  annotations.push({ x: date, y: 1, xref: 'x', yref: 'paper', text: label, showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 11 } });
+  return { ...fig, layout: { ...layout, shapes, annotations } };
+}

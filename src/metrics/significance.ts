@@ -1,0 +1,222 @@
+/**
+ * Is the performance more than luck? The t statistic of the mean excess return, the probabilistic
+ * Sharpe ratio (Bailey & López de Prado 2012, with skewness and kurtosis) and the deflated Sharpe
+ * ratio (Bailey & López de Prado 2014: the PSR against the Sharpe expected from the best of N
+ * tried configurations), plus the normal distribution functions they need.
+ *
+ * Sharpe ratios here are PER PERIOD (not annualized): SR = mean(r)/std(r, ddof 1). Skewness and
+ * kurtosis are population moments (γ3 = m3/m2^1.5, γ4 = m4/m2², γ4 = 3 for a normal), as
+ * scipy.stats.skew / kurtosis(fisher=False) with their default bias=True.
+ */
+import { RotationError } from '../errors.js';
+import { activeReturns } from './relative.js';
+import { checkReturns, mean, sampleStd } from './returns.js';
+
+/** Euler–Mascheroni constant γ. */
+export const EULER_GAMMA = 0.5772156649015329;
+
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/** Standard normal density φ(x) = exp(−x²/2)/√(2π). */
+export function normalPdf(x: number): number {
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+}
+
+/**
+ * Standard normal CDF Φ(x), to about 1e-15: for |x| < 3 Marsaglia's series
+ *   Φ(x) = ½ + φ(x) (x + x³/3 + x⁵/(3·5) + …),
+ * beyond it the tail Q(|x|) = φ(x) / (x + 1/(x + 2/(x + 3/(x + …)))) (Laplace's continued
+ * fraction for Mills' ratio), with Φ(x) = 1 − Q(x) for x ≥ 3 and Q(−x) for x ≤ −3.
+ */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
+  const ax = Math.abs(x);
+  if (ax < 3) {
+    let sum = x, term = x;
+    const x2 = x * x;
+    for (let i = 3; i < 400; i += 2) {
+      term *= x2 / i;
+      sum += term;
+      if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
+    }
+    return 0.5 + normalPdf(x) * sum;
+  }
+  if (ax > 40) return x > 0 ? 1 : 0;
+  let cf = ax;
+  for (let k = 300; k >= 1; k--) cf = ax + k / cf;
+  const q = normalPdf(ax) / cf;
+  return x > 0 ? 1 - q : q;
+}
+
+/**
+ * Standard normal quantile Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9)
+ * refined by one Halley step on `normalCdf`. −Infinity at p = 0, +Infinity at p = 1, NaN outside [0, 1].
+ */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+  const b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+  const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+  const d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+  const pLow = 0.02425;
+  let x: number;
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - pLow) {
+    const q = p - 0.5, r = q * q;
+    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
+  return x - u / (1 + 0.5 * x * u);
+}
+
+/** Central moments m_k = (1/T) Σ (x_t − mean)^k for k = 2, 3, 4. */
+function centralMoments(x: ArrayLike<number>): { m2: number; m3: number; m4: number } {
+  const n = x.length, m = mean(x);
+  let m2 = 0, m3 = 0, m4 = 0;
+  for (let t = 0; t < n; t++) {
+    const d = x[t] - m, d2 = d * d;
+    m2 += d2; m3 += d2 * d; m4 += d2 * d2;
+  }
+  return { m2: m2 / n, m3: m3 / n, m4: m4 / n };
+}
+
+/** Skewness γ3 = m3 / m2^1.5 (population moments, biased; scipy.stats.skew default). NaN when T < 2 or m2 = 0. */
+export function skewness(x: ArrayLike<number>): number {
+  checkReturns(x, 'series');
+  if (x.length < 2) return NaN;
+  const { m2, m3 } = centralMoments(x);
+  return m2 > 0 ? m3 / Math.pow(m2, 1.5) : NaN;
+}
+
+/** Kurtosis γ4 = m4 / m2² (population, NOT excess: 3 for a normal; scipy kurtosis(fisher=False)). NaN when T < 2 or m2 = 0. */
+export function kurtosis(x: ArrayLike<number>): number {
+  checkReturns(x, 'series');
+  if (x.length < 2) return NaN;
+  const { m2, m4 } = centralMoments(x);
+  return m2 > 0 ? m4 / (m2 * m2) : NaN;
+}
+
+export interface MeanExcessTest {
+  /** t = mean(a) / (std(a, ddof 1)/√T). */
+  t: number;
+  /** Number of periods T (degrees of freedom T − 1). */
+  n: number;
+  mean: number;
+  /** std(a, ddof 1)/√T. */
+  stdError: number;
+}
+
+/**
+ * t statistic of the mean active return a_t = r_t − b_t (iid assumption):
+ *   t = mean(a) / (std(a, ddof 1) / √T)  (= IR_annualized · √(T/P)). NaN when T < 2.
+ */
+export function meanExcessT(r: ArrayLike<number>, b: ArrayLike<number>): MeanExcessTest {
+  const a = activeReturns(r, b);
+  const n = a.length;
+  const m = mean(a), se = sampleStd(a) / Math.sqrt(n);
+  return { t: n < 2 ? NaN : m / se, n, mean: m, stdError: n < 2 ? NaN : se };
+}
+
+export interface SharpeInference {
+  /** Per-period Sharpe SR = mean(r)/std(r, ddof 1) (not annualized). */
+  sharpe: number;
+  skew: number;
+  /** Non-excess kurtosis (3 = normal). */
+  kurtosis: number;
+  n: number;
+  /** The threshold SR* tested against (per period). */
+  benchmarkSharpe: number;
+  /** σ(SR) = √( (1 − γ3·SR + (γ4 − 1)/4 · SR²) / (T − 1) ). */
+  stdError: number;
+  /** z = (SR − SR*) / σ(SR). */
+  z: number;
+  /** PSR = Φ(z). */
+  probability: number;
+}
+
+/**
+ * Probabilistic Sharpe ratio (Bailey & López de Prado 2012): the probability that the true
+ * per-period Sharpe exceeds SR*, given T observations with skewness γ3 and kurtosis γ4:
+ *
+ *   PSR(SR*) = Φ( (SR − SR*) √(T − 1) / √(1 − γ3·SR + (γ4 − 1)/4 · SR²) ).
+ *
+ * SR and SR* are per period (divide an annualized Sharpe by √P). NaN when T < 3, the variance is
+ * 0, or the denominator is not positive.
+ */
+export function probabilisticSharpeRatio(returns: ArrayLike<number>, benchmarkSharpe = 0): SharpeInference {
+  checkReturns(returns);
+  const n = returns.length;
+  const sr = n >= 2 ? mean(returns) / sampleStd(returns) : NaN;
+  const g3 = skewness(returns), g4 = kurtosis(returns);
+  const v = 1 - g3 * sr + ((g4 - 1) / 4) * sr * sr;
+  const se = n >= 3 && v > 0 ? Math.sqrt(v / (n - 1)) : NaN;
+  const z = (sr - benchmarkSharpe) / se;
+  return { sharpe: sr, skew: g3, kurtosis: g4, n, benchmarkSharpe, stdError: se, z, probability: Number.isFinite(z) ? normalCdf(z) : NaN };
+}
+
+/** The configurations tried before picking this one: their count and the variance of their Sharpes, or the Sharpes. */
+export type TrialsSpec =
+  | { count: number; sharpeVariance: number; periodsPerYear?: number }
+  | { sharpes: ArrayLike<number>; periodsPerYear?: number };
+
+/**
+ * Expected maximum Sharpe among N trials of zero true Sharpe whose estimated Sharpes have
+ * variance V (Bailey & López de Prado 2014, eq. for SR*0):
+ *
+ *   SR*0 = √V · ( (1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N·e)) ),  γ = Euler–Mascheroni;
+ *
+ * SR*0 = 0 for N = 1 (no selection). Units of √V (per period if V is per period).
+ */
+export function expectedMaxSharpe(trials: number, sharpeVariance: number): number {
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new RotationError('METRIC_BAD_TRIALS', `Number of trials must be an integer >= 1, got ${trials}`, { trials },
+      'count every configuration tried (parameter sets, factor mixes, allocators) before this one was picked');
+  }
+  if (!(sharpeVariance >= 0) || !Number.isFinite(sharpeVariance)) {
+    throw new RotationError('METRIC_BAD_TRIALS', `Variance of the trial Sharpes must be finite and >= 0, got ${sharpeVariance}`,
+      { sharpeVariance }, 'pass the variance of the per-period Sharpe ratios across the trials');
+  }
+  if (trials === 1) return 0;
+  return Math.sqrt(sharpeVariance) * ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / trials) + EULER_GAMMA * normalQuantile(1 - 1 / (trials * Math.E)));
+}
+
+export interface DeflatedSharpe extends SharpeInference {
+  /** Number of trials N. */
+  trials: number;
+  /** Variance V of the per-period trial Sharpes. */
+  sharpeVariance: number;
+  /** DSR = PSR(SR*0) = `probability`. */
+  deflated: number;
+}
+
+/**
+ * Deflated Sharpe ratio (Bailey & López de Prado 2014): DSR = PSR(SR*0) with
+ * SR*0 = expectedMaxSharpe(N, V) (see there). Trials are given as `{ count, sharpeVariance }` or
+ * as the list of trial Sharpes (N = length, V = their sample variance, ddof 1). Trial Sharpes are
+ * per period; pass `periodsPerYear` when they are annualized (SR/√P, V/P are used).
+ */
+export function deflatedSharpeRatio(returns: ArrayLike<number>, trials: TrialsSpec): DeflatedSharpe {
+  let n: number, v: number;
+  if ('sharpes' in trials) {
+    checkReturns(trials.sharpes, 'trial Sharpes');
+    n = trials.sharpes.length;
+    v = n >= 2 ? sampleStd(trials.sharpes) ** 2 : 0;
+  } else {
+    n = trials.count;
+    v = trials.sharpeVariance;
+  }
+  if (trials.periodsPerYear !== undefined) v /= trials.periodsPerYear;
+  const sr0 = expectedMaxSharpe(n, v);
+  const psr = probabilisticSharpeRatio(returns, sr0);
+  return { ...psr, trials: n, sharpeVariance: v, deflated: psr.probability };
+}

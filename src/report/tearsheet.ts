@@ -1,0 +1,419 @@
+/**
+ * Tear sheets: data first, then figures, then one standalone offline HTML file.
+ *
+ *   const sheet = buildTearSheet([btMomentum, btComposite], { title, split: '2021-12-31' });
+ *   nb.chart(wealthFigure(sheet));                 // any figure in a notebook
+ *   writeTearSheetHtml(sheet, 'docs/reports/rotation.html');
+ *
+ * `TearSheet` holds every series and table (wealth, relative wealth, underwater, annual table,
+ * monthly excess grid, rolling 12M excess and IR, turnover per rebalance, weights, drawdown
+ * tables, the metric table and the footer of definitions) for a set of named strategies measured
+ * against one benchmark. Figure builders turn it into plotly specs; no I/O except the writer.
+ * Every definition comes from METRIC_DEFINITIONS (src/metrics/conventions.ts).
+ */
+import { RotationError } from '../errors.js';
+import type { BacktestResult } from '../backtest/types.js';
+import { splitBacktest } from '../backtest/walkForward.js';
+import { definitionFooter, METRIC_DEFINITIONS, type MetricKey } from '../metrics/conventions.js';
+import { drawdownTable, underwater, type DrawdownEpisode } from '../metrics/drawdown.js';
+import { relativeReturns, rollingExcess, rollingInformationRatio } from '../metrics/relative.js';
+import { wealthPath } from '../metrics/returns.js';
+import type { TrialsSpec } from '../metrics/significance.js';
+import {
+  annualTable, metricTableRows, monthlyExcessGrid, summarizeBacktest, formatMetric,
+  type AnnualRow, type MonthlyGrid, type PerformanceSummary, type SummaryBasis,
+} from '../metrics/tables.js';
+import { writeFileAtomic } from './csv.js';
+import { barChart, heatmap, lineChart, markDate, stackedAreaChart, type Series } from './figures.js';
+import { chartHtml, plotlyLibraryHtml, type Figure } from './plotly.js';
+import { escapeHtml, formatCell, htmlTable } from './table.js';
+
+export interface TearSheetOptions {
+  title?: string;
+  /** Basis of the metric table: 'daily' (default, P = the backtest's daily periodsPerYear) or 'rebalance'. */
+  basis?: SummaryBasis;
+  /** Declared in-sample end: marked on time-series charts and tabulated (IS vs OOS metrics). */
+  split?: string;
+  /** Configurations tried, for the deflated Sharpe of every strategy. */
+  trials?: TrialsSpec;
+  /** Rolling window in daily periods (default round(periodsPerYear) = 12 months). */
+  rollingWindow?: number;
+  /** At most this many dates in the weights chart (evenly sampled; default 600). */
+  maxWeightPoints?: number;
+  /** Extra lines for the report header (data source, universe, caveats). */
+  notes?: string[];
+}
+
+export interface StrategySheet {
+  name: string;
+  summary: PerformanceSummary;
+  /** Daily series on `TearSheet.dates`. */
+  wealth: Float64Array;
+  relativeWealth: Float64Array;
+  underwater: Float64Array;
+  excessUnderwater: Float64Array;
+  /** Rolling 12M excess (difference of compounded window returns), NaN before a full window. */
+  rollingExcess: Float64Array;
+  /** Rolling 12M annualized IR. */
+  rollingIr: Float64Array;
+  annual: AnnualRow[];
+  monthlyExcess: MonthlyGrid;
+  /** Top 5 drawdowns of wealth and of relative wealth. */
+  drawdowns: DrawdownEpisode[];
+  excessDrawdowns: DrawdownEpisode[];
+  /** One point per trade: decision date, one-way turnover, cost (fraction of value). */
+  trades: { dates: string[]; turnover: number[]; cost: number[]; initial: boolean[] };
+  /** Drifted end-of-day weights, sampled: weights[i][k] = weight of industries[i] on dates[k]. */
+  weights: { dates: string[]; industries: string[]; values: Float64Array[] };
+  costBps: number;
+  execution: string;
+  /** In-sample and out-of-sample summaries when a split is declared. */
+  split: { inSample: PerformanceSummary; outOfSample: PerformanceSummary | null } | null;
+  notes: string[];
+}
+
+export interface TearSheet {
+  title: string;
+  /** Daily dates shared by every strategy and the benchmark. */
+  dates: string[];
+  /** W_0 = 1 at this date's close. */
+  originDate: string;
+  /** periodsPerYear of the daily series. */
+  periodsPerYear: number;
+  /** Basis and periodsPerYear of the metric table. */
+  basis: string;
+  metricPeriodsPerYear: number;
+  rollingWindow: number;
+  benchmark: { name: string; summary: PerformanceSummary; wealth: Float64Array; underwater: Float64Array; annual: { year: string; benchmark: number }[] };
+  strategies: StrategySheet[];
+  /** Formatted rows: Metric, one column per strategy, the benchmark, Note. */
+  metricTable: Record<string, string>[];
+  /** IS / OOS rows when a split is declared. */
+  splitTable: Record<string, string>[] | null;
+  split: string | null;
+  /** Footer: periodsPerYear line, then one line per definition. */
+  definitions: string[];
+  notes: string[];
+}
+
+function sameSeries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let t = 0; t < a.length; t++) if (a[t] !== b[t]) return false;
+  return true;
+}
+
+/**
+ * Build the tear sheet data of one or more backtests against their common benchmark. Every
+ * backtest must share the dates, origin and benchmark returns (TS_MISALIGNED otherwise; run them
+ * on the same close panel, weights calendar and benchmark) and have a distinct name
+ * (TS_DUPLICATE_NAME). Metric table: summarizeBacktest on `basis`; charts: daily series.
+ */
+export function buildTearSheet(backtests: readonly BacktestResult[], options: TearSheetOptions = {}): TearSheet {
+  if (backtests.length === 0) {
+    throw new RotationError('TS_EMPTY', 'No backtest given', {}, 'pass at least one BacktestResult');
+  }
+  const ref = backtests[0];
+  const names = new Set<string>();
+  for (const bt of backtests) {
+    if (names.has(bt.name) || bt.name === ref.benchmarkName) {
+      throw new RotationError('TS_DUPLICATE_NAME', `Two series are named "${bt.name}"`, { name: bt.name },
+        'give every backtest a distinct name (BacktestInput.name), different from the benchmark name');
+    }
+    names.add(bt.name);
+    const sameDates = bt.dates.length === ref.dates.length && bt.dates.every((d, t) => d === ref.dates[t]) && bt.originDate === ref.originDate;
+    if (!sameDates || !sameSeries(bt.benchmarkReturns, ref.benchmarkReturns) || bt.periodsPerYear !== ref.periodsPerYear) {
+      throw new RotationError('TS_MISALIGNED', `Backtest "${bt.name}" does not share the dates, origin, periodsPerYear or benchmark of "${ref.name}"`,
+        { name: bt.name, reference: ref.name, start: bt.dates[0], referenceStart: ref.dates[0] },
+        'run every strategy on the same close panel and window, with weights starting on the same rebalance date and the same benchmark');
+    }
+  }
+  const basis = options.basis ?? 'daily';
+  const P = ref.periodsPerYear;
+  const L = options.rollingWindow ?? Math.round(P);
+  const split = options.split ?? null;
+  const benchSummary = summarizeBacktest(ref, { basis, benchmark: true });
+  const b = ref.benchmarkReturns;
+
+  const strategies: StrategySheet[] = backtests.map((bt) => {
+    const summary = summarizeBacktest(bt, { basis, trials: options.trials });
+    const rel = relativeReturns(bt.returns, b, bt.dates);
+    let splitSummaries: StrategySheet['split'] = null;
+    if (split) {
+      const parts = splitBacktest(bt, split);
+      splitSummaries = {
+        inSample: summarizeBacktest(parts.inSample, { basis }),
+        outOfSample: parts.outOfSample ? summarizeBacktest(parts.outOfSample, { basis }) : null,
+      };
+    }
+    return {
+      name: bt.name,
+      summary,
+      wealth: wealthPath(bt.returns),
+      relativeWealth: wealthPath(rel),
+      underwater: underwater(bt.returns),
+      excessUnderwater: underwater(rel),
+      rollingExcess: rollingExcess(bt.returns, b, L),
+      rollingIr: rollingInformationRatio(bt.returns, b, L, P),
+      annual: annualTable(bt.dates, bt.returns, b, P),
+      monthlyExcess: monthlyExcessGrid(bt.dates, bt.returns, b),
+      drawdowns: drawdownTable(bt.returns, bt.dates, bt.originDate, 5),
+      excessDrawdowns: drawdownTable(rel, bt.dates, bt.originDate, 5),
+      trades: {
+        dates: bt.rebalances.map((r) => r.date), turnover: bt.rebalances.map((r) => r.turnover),
+        cost: bt.rebalances.map((r) => r.cost), initial: bt.rebalances.map((r) => r.initial),
+      },
+      weights: sampleWeights(bt, options.maxWeightPoints ?? 600),
+      costBps: bt.costBps,
+      execution: bt.execution,
+      split: splitSummaries,
+      notes: bt.notes.slice(),
+    };
+  });
+
+  const metricTable = metricTableRows([...strategies.map((s) => s.summary), benchSummary]);
+  let splitTable: Record<string, string>[] | null = null;
+  if (split) {
+    const keys: MetricKey[] = ['cagr', 'excessCagr', 'informationRatio', 'trackingError', 'excessMaxDrawdown', 'maxDrawdown', 'sharpe', 'monthlyWinRate', 'turnover'];
+    splitTable = [];
+    for (const s of strategies) {
+      for (const [label, sum] of [['in-sample', s.split!.inSample], ['out-of-sample', s.split!.outOfSample]] as const) {
+        const row: Record<string, string> = { Strategy: s.name, Sample: label };
+        if (!sum) { row.Window = '(none)'; for (const k of keys) row[METRIC_DEFINITIONS.find((d) => d.key === k)!.label] = '–'; splitTable.push(row); continue; }
+        row.Window = `${sum.originDate} → ${sum.end}`;
+        for (const k of keys) row[METRIC_DEFINITIONS.find((d) => d.key === k)!.label] = formatMetric(k, sum.values[k]);
+        splitTable.push(row);
+      }
+    }
+  }
+  const basisText = basis === 'daily' ? `daily returns, ${P} periods per year` : `rebalance-period returns, ${ref.rebalancePeriodsPerYear} periods per year`;
+  return {
+    title: options.title ?? `Tear sheet: ${backtests.map((x) => x.name).join(', ')} vs ${ref.benchmarkName}`,
+    dates: ref.dates.slice(),
+    originDate: ref.originDate,
+    periodsPerYear: P,
+    basis: basisText,
+    metricPeriodsPerYear: basis === 'daily' ? P : ref.rebalancePeriodsPerYear,
+    rollingWindow: L,
+    benchmark: {
+      name: ref.benchmarkName, summary: benchSummary, wealth: wealthPath(b), underwater: underwater(b),
+      annual: strategies[0].annual.map((r) => ({ year: r.year, benchmark: r.benchmark })),
+    },
+    strategies,
+    metricTable,
+    splitTable,
+    split,
+    definitions: [
+      ...definitionFooter(basis === 'daily' ? P : ref.rebalancePeriodsPerYear, basisText),
+      `Charts use the daily series (P = ${P}); rolling windows are ${L} daily periods (12 months).`,
+    ],
+    notes: [
+      `Window ${ref.originDate} → ${ref.dates[ref.dates.length - 1]} (${ref.dates.length} days, wealth 1 at the close of ${ref.originDate}); benchmark: ${ref.benchmarkName}.`,
+      ...backtests.map((bt) => `${bt.name}: costs ${bt.costBps} bps per unit traded, execution ${bt.execution}, ${bt.rebalances.length} trades.`),
+      ...(options.notes ?? []),
+    ],
+  };
+}
+
+/** Evenly sampled drifted weights (always the last date), one series per industry held at some point. */
+function sampleWeights(bt: BacktestResult, maxPoints: number): StrategySheet['weights'] {
+  const T = bt.dates.length, N = bt.weights.assets.length;
+  const step = Math.max(1, Math.ceil(T / Math.max(2, maxPoints)));
+  const idx: number[] = [];
+  for (let t = 0; t < T; t += step) idx.push(t);
+  if (idx[idx.length - 1] !== T - 1) idx.push(T - 1);
+  const held: number[] = [];
+  for (let i = 0; i < N; i++) {
+    let any = false;
+    for (let t = 0; t < T && !any; t++) any = bt.weights.values[t * N + i] > 0;
+    if (any) held.push(i);
+  }
+  return {
+    dates: idx.map((t) => bt.dates[t]),
+    industries: held.map((i) => bt.weights.assets[i]),
+    values: held.map((i) => Float64Array.from(idx, (t) => bt.weights.values[t * N + i])),
+  };
+}
+
+function withSplit(fig: Figure, sheet: TearSheet): Figure {
+  return sheet.split ? markDate(fig, sheet.split, 'out of sample →') : fig;
+}
+
+/** x values with the origin prepended (W_0 = 1 at the origin date). */
+function withOrigin(sheet: TearSheet, y: ArrayLike<number>, y0: number): { x: string[]; y: Float64Array } {
+  const out = new Float64Array(y.length + 1);
+  out[0] = y0;
+  out.set(Array.from(y), 1);
+  return { x: [sheet.originDate, ...sheet.dates], y: out };
+}
+
+/** Cumulative wealth W_t (from 1 at the origin) of every strategy and the benchmark; log y axis. */
+export function wealthFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, ...withOrigin(sheet, s.wealth, 1) }));
+  series.push({ name: sheet.benchmark.name, ...withOrigin(sheet, sheet.benchmark.wealth, 1) });
+  return withSplit(lineChart(series, { title: 'Cumulative wealth (compounded, 1 at the origin, log scale)', yTitle: 'wealth', logY: true }), sheet);
+}
+
+/** Relative wealth R_t = W_t / B_t of every strategy. */
+export function relativeWealthFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, ...withOrigin(sheet, s.relativeWealth, 1) }));
+  return withSplit(lineChart(series, { title: `Relative wealth vs ${sheet.benchmark.name} (W / B)`, yTitle: 'relative wealth' }), sheet);
+}
+
+/** Underwater curves W_t / running max − 1 of every strategy and the benchmark. */
+export function underwaterFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, x: sheet.dates, y: s.underwater }));
+  series.push({ name: sheet.benchmark.name, x: sheet.dates, y: sheet.benchmark.underwater });
+  return withSplit(lineChart(series, { title: 'Underwater (drawdown from the running high of compounded wealth)', yFormat: '.0%' }), sheet);
+}
+
+/** Excess underwater: drawdown of the relative wealth W/B of every strategy. */
+export function excessUnderwaterFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, x: sheet.dates, y: s.excessUnderwater }));
+  return withSplit(lineChart(series, { title: 'Excess underwater (drawdown of relative wealth W/B)', yFormat: '.0%' }), sheet);
+}
+
+/** Calendar-year returns (compounded) as grouped bars: every strategy and the benchmark. */
+export function annualReturnsFigure(sheet: TearSheet): Figure {
+  const years = sheet.benchmark.annual.map((r) => r.year);
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, x: years, y: s.annual.map((r) => r.strategy) }));
+  series.push({ name: sheet.benchmark.name, x: years, y: sheet.benchmark.annual.map((r) => r.benchmark) });
+  return barChart(series, { title: 'Annual returns (compounded within each calendar year)', yFormat: '.0%' });
+}
+
+/** Monthly excess heat map of one strategy: rows = years, columns = months, cell = r_m − b_m. */
+export function monthlyExcessHeatmapFigure(sheet: TearSheet, strategy: string = sheet.strategies[0].name): Figure {
+  const s = strategyOf(sheet, strategy);
+  let m = 0;
+  for (const row of s.monthlyExcess.values) for (const v of row) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  return heatmap(s.monthlyExcess.values, s.monthlyExcess.months, s.monthlyExcess.years, {
+    title: `${s.name}: monthly excess r_m − b_m`, zmin: -m || -0.01, zmax: m || 0.01, zFormat: '.1%',
+    colorscale: [[0, '#2166ac'], [0.5, '#f7f7f7'], [1, '#b2182b']],
+  });
+}
+
+/** Rolling 12-month annualized information ratio of every strategy. */
+export function rollingIrFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, x: sheet.dates, y: s.rollingIr }));
+  return withSplit(lineChart(series, { title: `Rolling 12M information ratio (annualized, ${sheet.rollingWindow} days)`, yTitle: 'IR' }), sheet);
+}
+
+/** Rolling 12-month excess return (difference of compounded 12M returns) of every strategy. */
+export function rollingExcessFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => ({ name: s.name, x: sheet.dates, y: s.rollingExcess }));
+  return withSplit(lineChart(series, { title: `Rolling 12M excess return (${sheet.rollingWindow} days)`, yFormat: '.0%' }), sheet);
+}
+
+/** One-way turnover per rebalance (initial build excluded) of every strategy, as bars. */
+export function turnoverFigure(sheet: TearSheet): Figure {
+  const series: Series[] = sheet.strategies.map((s) => {
+    const keep = s.trades.initial.map((x) => !x);
+    return { name: s.name, x: s.trades.dates.filter((_, k) => keep[k]), y: s.trades.turnover.filter((_, k) => keep[k]) };
+  });
+  return withSplit(barChart(series, { title: 'One-way turnover per rebalance (½ Σ|w* − w̃|, initial build excluded)', yFormat: '.0%' }), sheet);
+}
+
+/** Drifted weights of one strategy over time, stacked (sums to 1). */
+export function weightsFigure(sheet: TearSheet, strategy: string = sheet.strategies[0].name): Figure {
+  const s = strategyOf(sheet, strategy);
+  const series: Series[] = s.weights.industries.map((name, i) => ({ name, x: s.weights.dates, y: s.weights.values[i] }));
+  return withSplit(stackedAreaChart(series, { title: `${s.name}: weights (drifted, end of day)`, yFormat: '.0%', height: 480 }), sheet);
+}
+
+function strategyOf(sheet: TearSheet, name: string): StrategySheet {
+  const s = sheet.strategies.find((x) => x.name === name);
+  if (!s) {
+    throw new RotationError('TS_UNKNOWN_STRATEGY', `No strategy "${name}" in the tear sheet`, { name, available: sheet.strategies.map((x) => x.name) },
+      'use one of the names listed');
+  }
+  return s;
+}
+
+/** Every figure of the tear sheet in display order, with a stable id each. */
+export function tearSheetFigures(sheet: TearSheet): { id: string; figure: Figure }[] {
+  const out: { id: string; figure: Figure }[] = [
+    { id: 'wealth', figure: wealthFigure(sheet) },
+    { id: 'relative-wealth', figure: relativeWealthFigure(sheet) },
+    { id: 'underwater', figure: underwaterFigure(sheet) },
+    { id: 'excess-underwater', figure: excessUnderwaterFigure(sheet) },
+    { id: 'annual-returns', figure: annualReturnsFigure(sheet) },
+    { id: 'rolling-excess', figure: rollingExcessFigure(sheet) },
+    { id: 'rolling-ir', figure: rollingIrFigure(sheet) },
+    { id: 'turnover', figure: turnoverFigure(sheet) },
+  ];
+  sheet.strategies.forEach((s, k) => {
+    out.push({ id: `monthly-excess-${k + 1}`, figure: monthlyExcessHeatmapFigure(sheet, s.name) });
+    out.push({ id: `weights-${k + 1}`, figure: weightsFigure(sheet, s.name) });
+  });
+  return out;
+}
+
+/** The metric table as HTML with its footer: periodsPerYear and every definition used. */
+export function metricTableHtml(sheet: TearSheet): string {
+  const cols = ['Metric', ...sheet.strategies.map((s) => s.name), sheet.benchmark.name, 'Note'];
+  const footer = `<div class="rotation-footer"><p><strong>Definitions.</strong></p><ul>${sheet.definitions.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul></div>`;
+  return `${htmlTable(sheet.metricTable, { columns: cols, caption: `Performance (${sheet.basis})` })}\n${footer}`;
+}
+
+function pct(v: number): string {
+  return formatCell(v, { percent: true, digits: 2 });
+}
+
+function drawdownRows(eps: readonly DrawdownEpisode[]): Record<string, string | number>[] {
+  return eps.map((e, k) => ({
+    '#': k + 1, Start: e.start, Trough: e.trough, Recovery: e.recovery ?? 'not recovered', Depth: pct(e.depth), 'Length (periods)': e.length,
+  }));
+}
+
+/**
+ * One standalone offline HTML file: plotly embedded once (plotlyLibraryHtml), every figure of
+ * `tearSheetFigures` as a `<div class="rotation-chart">`, the metric table with its definitions
+ * footer, the IS/OOS table, per-year and drawdown tables. Written atomically (temp file + rename).
+ * `plotlyBundle` replaces the plotly.js source (tests); default: the installed bundle.
+ */
+export function writeTearSheetHtml(sheet: TearSheet, file: string, options: { plotlyBundle?: string } = {}): { file: string; charts: number; bytes: number } {
+  const figures = tearSheetFigures(sheet);
+  const slug = (s: string) => s.replace(/[^0-9A-Za-z_-]/g, '_');
+  const parts: string[] = [];
+  parts.push(`<h1>${escapeHtml(sheet.title)}</h1>`);
+  parts.push(`<ul class="rotation-notes">${sheet.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}<li>${escapeHtml(`Metric table basis: ${sheet.basis}.`)}</li></ul>`);
+  parts.push(options.plotlyBundle === undefined ? plotlyLibraryHtml() : plotlyLibraryHtml(options.plotlyBundle));
+  parts.push('<h2>Summary</h2>');
+  parts.push(metricTableHtml(sheet));
+  if (sheet.splitTable) {
+    parts.push(`<h2>In-sample vs out-of-sample (split ${escapeHtml(sheet.split!)})</h2>`);
+    parts.push(htmlTable(sheet.splitTable));
+  }
+  const section = (title: string, ids: string[]): void => {
+    parts.push(`<h2>${escapeHtml(title)}</h2>`);
+    for (const f of figures.filter((x) => ids.includes(x.id))) parts.push(chartHtml(f.figure, `tearsheet-${slug(f.id)}`));
+  };
+  section('Wealth', ['wealth', 'relative-wealth']);
+  section('Drawdowns', ['underwater', 'excess-underwater']);
+  section('Returns by period', ['annual-returns', ...sheet.strategies.map((_, k) => `monthly-excess-${k + 1}`)]);
+  section('Rolling 12 months', ['rolling-excess', 'rolling-ir']);
+  section('Trading', ['turnover', ...sheet.strategies.map((_, k) => `weights-${k + 1}`)]);
+  for (const s of sheet.strategies) {
+    parts.push(`<h2>${escapeHtml(s.name)}: tables</h2>`);
+    parts.push(htmlTable(s.annual.map((r) => ({
+      Year: r.year, Periods: r.periods, Strategy: pct(r.strategy), Benchmark: pct(r.benchmark), Excess: pct(r.excess),
+      'Max DD': pct(r.maxDrawdown), 'Excess max DD': pct(r.excessMaxDrawdown), IR: formatCell(r.informationRatio, { digits: 2 }),
+    })), { caption: 'Per year (excess = r_y − b_y)' }));
+    parts.push(htmlTable(drawdownRows(s.drawdowns), { caption: 'Top 5 drawdowns (wealth)' }));
+    parts.push(htmlTable(drawdownRows(s.excessDrawdowns), { caption: 'Top 5 excess drawdowns (relative wealth)' }));
+    if (s.notes.length) parts.push(`<ul class="rotation-notes">${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  }
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(sheet.title)}</title>`,
+    '<style>body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1200px;margin:24px auto;padding:0 16px;color:#222}',
+    'table.rotation-table{border-collapse:collapse;margin:12px 0;font-size:13px}table.rotation-table td,table.rotation-table th{border:1px solid #ddd;padding:3px 8px}',
+    'table.rotation-table th{background:#f4f4f4}.rotation-footer{font-size:12px;color:#444}.rotation-notes{font-size:13px;color:#444}</style>',
+    '</head><body>',
+    ...parts,
+    '</body></html>',
+    '',
+  ].join('\n');
+  writeFileAtomic(file, html);
+  return { file, charts: figures.length, bytes: Buffer.byteLength(html) };
+}

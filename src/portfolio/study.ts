@@ -21,11 +21,10 @@ import { hmmRegimeAllocator } from './regime.js';
 import { walkAllocator, type WalkResult } from './walk.js';
 
 /**
- * Causal composite: direction-aligned factors, ICIR weights over an expanding window of 1M rank
+ * Causal composite of `names` (default: every available factor): direction-aligned factors, ICIR weights over an expanding window of 1M rank
  * ICs (an IC dated s is known at s + 1; at least 12 ICs), score = Σ_f w_f(t)·z_f(t).
  */
-export function causalComposite(study: FactorStudy): Panel {
-  const names = [...study.batch.results.keys()];
+export function causalComposite(study: FactorStudy, names: readonly string[] = [...study.batch.results.keys()]): Panel {
   const aligned = alignedFactors(study, names);
   const ics = icByFactor(aligned, study.forward, 1, { method: 'rank' });
   return compositeScore(aligned, icirWeights(ics, { horizon: 1, window: 'expanding', minObservations: 12 })).panel;
@@ -42,6 +41,16 @@ export function dailyReturns(close: Panel): Panel {
     }
   }
   return createPanel(close.dates, close.assets, v);
+}
+
+/** Industries with a valid close on each date: what an allocator may hold then (the benchmark's universe). */
+export function availableIndustries(ds: MarketDataset): (date: string) => string[] {
+  const close = ds.industryBars.close, N = close.assets.length;
+  const row = new Map(close.dates.map((d, t) => [d, t]));
+  return (date) => {
+    const t = row.get(date);
+    return t === undefined ? [] : close.assets.filter((_, i) => !Number.isNaN(close.values[t * N + i]));
+  };
 }
 
 /** Rebalance dates where the score has at least `minScored` industries (the model can act). */
@@ -90,8 +99,9 @@ export function allocationStudy(ds: MarketDataset, score: Panel, solver: Solver,
   const returns = dailyReturns(ds.industryBars.close);
   const dates = scoredDates(score);
   const industries = ds.industries.map((i) => i.code);
+  const available = availableIndustries(ds);
   const runs = studyAllocators(solver, seed).map(({ name, kind, allocator }) => {
-    const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries });
+    const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: available });
     return { name, kind, walk, weights: walkWeights(walk, industries) };
   });
   return { dates, returns, runs };

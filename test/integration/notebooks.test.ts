@@ -37,9 +37,15 @@ test('all notebooks run headless and reproduce docs/results byte for byte', { ti
   assert.match(r.stdout, /reproduce: all \d+ files in docs\/results are byte-identical/);
 });
 
-test('every exported report draws all its charts in a browser, offline, without console errors', { timeout: 10 * 60_000 }, async () => {
+test('npm run report writes the standalone tear sheets', { timeout: 10 * 60_000 }, () => {
+  const r = spawnSync(tsx, ['scripts/report.ts'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /report: docs\/reports\/tearsheet_simulator_seed_7\.html \(\d+ charts/);
+});
+
+test('every exported report and tear sheet draws all its charts in a browser, offline, without console errors', { timeout: 10 * 60_000 }, async () => {
   const reportsDir = path.join(root, 'docs', 'reports');
-  const reports = existsSync(reportsDir) ? readdirSync(reportsDir).filter((f) => /^\d\d_.*\.html$/.test(f)).sort() : [];
+  const reports = existsSync(reportsDir) ? readdirSync(reportsDir).filter((f) => /^(\d\d_|tearsheet_).*\.html$/.test(f)).sort() : [];
   assert.ok(reports.length > 0, 'no exported reports found in docs/reports (the notebook run should have made them)');
   const browser = await launchChromium();
   try {

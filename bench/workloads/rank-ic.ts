@@ -2,7 +2,7 @@
  * Workload `rank-ic`: per-date rank IC (Spearman with midranks) of a seeded factor against seeded
  * forward returns on 5,000 assets x 2,500 dates (12.5 M cells each), ~2% missing cells.
  */
-import { runWorkload } from '../harness.js';
+import { runWorkload, weekdayDates } from '../harness.js';
 import { createRng } from '../../src/random.js';
 import { createPanel } from '../../src/panel/panel.js';
 import { rankIcByDate } from '../../src/evaluate/ic.js';
@@ -11,12 +11,7 @@ const T = 2500, N = 5000;
 
 await runWorkload('rank-ic', () => {
   const rng = createRng(20240131);
-  const dates: string[] = [];
-  const d = new Date(Date.UTC(2010, 0, 1));
-  while (dates.length < T) {
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) dates.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
+  const dates = weekdayDates(T);
   const assets = Array.from({ length: N }, (_, i) => `S${String(i).padStart(5, '0')}`);
   const f = new Float64Array(T * N), r = new Float64Array(T * N);
   for (let k = 0; k < T * N; k++) {

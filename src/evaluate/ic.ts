@@ -11,7 +11,7 @@
  * `returns` should be forward returns (see `forwardReturns`).
  */
 import { RotationError } from '../errors.js';
-import { midranksInto, newRankScratch } from '../panel/kernels.js';
+import { fastMidranksInto, newFastRankScratch } from './fastRank.js';
 import { assertSameShape, type Panel } from '../panel/panel.js';
 
 /** Options of `icByDate` / `rankIcByDate`. */
@@ -117,7 +117,7 @@ export function rankIcByDate(factor: Panel, returns: Panel, options: IcOptions =
   const fv = factor.values, rv = returns.values;
   const a = new Float64Array(N), b = new Float64Array(N);
   const ra = new Float64Array(N), rb = new Float64Array(N);
-  const scratch = newRankScratch(N);
+  const scratch = newFastRankScratch(N);
   const ic = new Float64Array(T).fill(NaN);
   const count = new Int32Array(T);
   const skipped: Record<IcSkipReason, number> = { 'too-few-pairs': 0, 'zero-variance': 0 };
@@ -130,8 +130,8 @@ export function rankIcByDate(factor: Panel, returns: Panel, options: IcOptions =
     }
     count[t] = n;
     if (n < minAssets) { skipped['too-few-pairs']++; continue; }
-    midranksInto(a, n, ra, scratch);
-    midranksInto(b, n, rb, scratch);
+    fastMidranksInto(a, n, ra, scratch);
+    fastMidranksInto(b, n, rb, scratch);
     const m = (n + 1) / 2;
     let sab = 0, saa = 0, sbb = 0;
     for (let k = 0; k < n; k++) {

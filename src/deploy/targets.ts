@@ -1,0 +1,81 @@
+/**
+ * The model's target sector weights at a rebalance date d_k: the causal composite score
+ * (causalComposite), the top-5 allocator (or the score optimizer when a solver is given) walked
+ * over every scored month end up to d_k, and the previous weight = target of d_{k−1} drifted to d_k:
+ *
+ *   w_prev,i = w_{k−1,i} Π_{t∈(d_{k−1}, d_k]} (1 + r_{t,i}) / Σ_j (same),   change_i = w_i − w_prev,i
+ *
+ * rank 1 = highest score (NaN scores last). Rows ordered by rank, then industry code.
+ */
+import { RotationError } from '../errors.js';
+import type { MarketDataset } from '../data/types.js';
+import { factorStudy, type FactorStudy } from '../evaluate/study.js';
+import { availableIndustries, causalComposite, dailyReturns, walkWeights } from '../portfolio/study.js';
+import { scoreAllocator } from '../portfolio/weights.js';
+import { scoreOptimizerAllocator } from '../portfolio/optimizer.js';
+import { walkAllocator } from '../portfolio/walk.js';
+import type { Solver } from '../portfolio/optimizer.js';
+import { toCsv, writeFileAtomic } from '../report/csv.js';
+
+export interface TargetRow {
+  date: string; industry: string; name: string; score: number; rank: number;
+  targetWeight: number; previousWeight: number; change: number;
+}
+
+/** Target weight rows at `asOf` (module comment). Errors: DEPLOY_AS_OF_OUT_OF_RANGE, DEPLOY_NOT_TRADING_DAY, DEPLOY_NOT_REBALANCE_DATE. */
+export function targetWeights(ds: MarketDataset, asOf: string, solver?: Solver, options: { study?: FactorStudy } = {}): TargetRow[] {
+  const study = options.study ?? factorStudy(ds);
+  const score = causalComposite(study);
+  const cal = ds.calendar;
+  // Cheap range checks first (scored dates from the score panel).
+  const N = score.assets.length;
+  const scored = score.dates.filter((_, t) => { let c = 0; for (let i = 0; i < N; i++) if (!Number.isNaN(score.values[t * N + i])) c++; return c >= 5; });
+  const first = scored[0], last = cal[cal.length - 1];
+  if (first === undefined || asOf < first || asOf > last) {
+    throw new RotationError('DEPLOY_AS_OF_OUT_OF_RANGE', `asOf ${asOf} is outside the range the model can act on`, { asOf, first: first ?? 'none', last },
+      `pass a rebalance date between ${first} (first date with enough history) and ${last} (last data date)`);
+  }
+  if (!scored.includes(asOf)) {
+    const before = scored.filter((d) => d < asOf).pop(), after = scored.find((d) => d > asOf);
+    throw new RotationError(cal.includes(asOf) ? 'DEPLOY_NOT_REBALANCE_DATE' : 'DEPLOY_NOT_TRADING_DAY',
+      `asOf ${asOf} is ${cal.includes(asOf) ? 'not a rebalance date' : 'not a trading day'}`, { asOf, previousRebalance: before ?? 'none', nextRebalance: after ?? 'none' },
+      `use the nearest rebalance date: ${before ?? ''}${before && after ? ' or ' : ''}${after ?? ''}`);
+  }
+  const allocator = solver
+    ? scoreOptimizerAllocator(solver, { constraints: { caps: 0.15, maxHoldings: 10, turnoverBudget: 0.6 }, name: 'model: optimizer' })
+    : scoreAllocator({ method: 'top-k', k: 5 });
+  const returns = dailyReturns(ds.industryBars.close);
+  const dates = scored.filter((d) => d <= asOf);
+  const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: availableIndustries(ds) });
+  const res = { returns };
+  const r = { walk, weights: walkWeights(walk, ds.industries.map((x) => x.code)) };
+  const k = dates.length - 1;
+  const target = r.weights, M = target.assets.length;
+  const prev = new Float64Array(M);
+  if (k > 0) {
+    const R = res.returns, from = R.dates.indexOf(r.walk.dates[k - 1]) + 1, to = R.dates.indexOf(asOf);
+    let s = 0;
+    for (let i = 0; i < M; i++) {
+      const j = R.assets.indexOf(target.assets[i]);
+      let g = target.values[(k - 1) * M + i];
+      for (let t = from; t <= to; t++) { const x = R.values[t * R.assets.length + j]; if (x === x) g *= 1 + x; }
+      prev[i] = g; s += g;
+    }
+    if (s > 0) for (let i = 0; i < M; i++) prev[i] /= s;
+  }
+  const srow = score.dates.indexOf(asOf);
+  const names = new Map(ds.industries.map((x) => [x.code, x.name]));
+  const rows = target.assets.map((code, i) => {
+    const sc = score.values[srow * N + score.assets.indexOf(code)];
+    const w = target.values[k * M + i];
+    return { date: asOf, industry: code, name: names.get(code) ?? '', score: sc, rank: 0, targetWeight: w, previousWeight: prev[i], change: w - prev[i] };
+  });
+  rows.sort((a, b) => (Number.isNaN(a.score) ? 1 : 0) - (Number.isNaN(b.score) ? 1 : 0) || b.score - a.score || (a.industry < b.industry ? -1 : 1));
+  rows.forEach((r, i) => { r.rank = Number.isNaN(r.score) ? NaN : i + 1; });
+  return rows;
+}
+
+/** Write target rows as CSV (toCsv + writeFileAtomic). */
+export function writeTargets(file: string, rows: readonly TargetRow[]): void {
+  writeFileAtomic(file, toCsv(rows));
+}

@@ -1,0 +1,72 @@
+/**
+ * Factor health at a date from its alerts (alerts.ts), using only the ICs known then:
+ *
+ *   failed     if sign-flip fires (the long-window mean IC has the opposite sign of the long-run mean);
+ *   weakening  else if low-ic or t-stat-drop fires;
+ *   warmup     else if the expanding statistics are still in warm-up (too few ICs to judge);
+ *   healthy    otherwise.
+ *
+ * Reasons list every fired alert as "<rule>: <value> vs <threshold>".
+ */
+import { RotationError } from '../errors.js';
+import type { IcByDate } from '../evaluate/ic.js';
+import { alertInputs, alertsAtIndex, type Alert, type AlertInputs, type AlertRules } from './alerts.js';
+
+export type HealthStatus = 'healthy' | 'weakening' | 'failed' | 'warmup';
+
+export interface FactorHealthRow {
+  date: string;
+  factor: string;
+  status: HealthStatus;
+  /** Mean IC over the short and long windows and the expanding window (NaN in warm-up). */
+  meanIcShort: number;
+  meanIcLong: number;
+  meanIcLongRun: number;
+  tStatLong: number;
+  reasons: string;
+}
+
+/** Status from the alerts fired at one date (module comment). */
+export function healthFromAlerts(alerts: readonly Alert[], inWarmup: boolean): HealthStatus {
+  if (alerts.some((a) => a.alert === 'sign-flip')) return 'failed';
+  if (alerts.length > 0) return 'weakening';
+  return inWarmup ? 'warmup' : 'healthy';
+}
+
+function fmt(x: number): string { return Number(x.toPrecision(3)).toString(); }
+
+/** Health row of one factor at date index t from precomputed alert inputs. */
+export function healthAtIndex(factor: string, inputs: AlertInputs, t: number, rules: AlertRules = {}): FactorHealthRow {
+  const alerts = alertsAtIndex(factor, inputs, t, rules);
+  const status = healthFromAlerts(alerts, Number.isNaN(inputs.expanding.mean[t]));
+  return {
+    date: inputs.short.dates[t], factor, status,
+    meanIcShort: inputs.short.mean[t], meanIcLong: inputs.long.mean[t], meanIcLongRun: inputs.expanding.mean[t], tStatLong: inputs.long.t[t],
+    reasons: alerts.map((a) => `${a.alert}: ${fmt(a.value)} vs ${fmt(a.threshold)}`).join('; '),
+  };
+}
+
+/**
+ * Factor-health table at `date` (a date of the IC series; MONITOR_UNKNOWN_DATE otherwise), one row
+ * per factor in input order.
+ */
+export function factorHealth(ics: Readonly<Record<string, IcByDate>>, date: string, rules: AlertRules = {}): FactorHealthRow[] {
+  return Object.entries(ics).map(([factor, ic]) => {
+    const t = ic.dates.indexOf(date);
+    if (t < 0) {
+      throw new RotationError('MONITOR_UNKNOWN_DATE', `${date} is not a date of the IC series of "${factor}"`,
+        { date, factor, first: ic.dates[0], last: ic.dates[ic.dates.length - 1] }, 'pass a rebalance date of the IC series (a month end)');
+    }
+    return healthAtIndex(factor, alertInputs(ic, rules), t, rules);
+  });
+}
+
+/** Health status of every factor at every date: status[f][t], aligned with the IC series' dates. */
+export function healthHistory(ics: Readonly<Record<string, IcByDate>>, rules: AlertRules = {}): Record<string, HealthStatus[]> {
+  const out: Record<string, HealthStatus[]> = {};
+  for (const [factor, ic] of Object.entries(ics)) {
+    const inp = alertInputs(ic, rules);
+    out[factor] = ic.dates.map((_, t) => healthFromAlerts(alertsAtIndex(factor, inp, t, rules), Number.isNaN(inp.expanding.mean[t])));
+  }
+  return out;
+}

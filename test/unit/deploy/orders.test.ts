@@ -1,0 +1,87 @@
+/**
+ * Holdings parsing (every bad input) and orders by hand: lot rounding, minimum trade, cost,
+ * reconciliation to capital within one lot per instrument, instrument baskets.
+ * Run: node --import tsx --test test/unit/deploy/orders.test.ts
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseHoldings } from '../../../src/deploy/holdings.js';
+import { ordersFromTargets } from '../../../src/deploy/orders.js';
+import { RotationError } from '../../../src/errors.js';
+
+function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
+const KNOWN = ['A', 'B', 'C', 'D'];
+function code(c: string, fn: () => unknown, row?: number): void {
+  assert.throws(fn, (e: unknown) => {
+    ok(e instanceof RotationError, 'RotationError');
+    const r = e as RotationError;
+    assert.equal(r.code, c);
+    if (row !== undefined) assert.equal(r.where.row, row);
+    return true;
+  });
+}
+
+describe('parseHoldings', () => {
+  it('parses a valid file', () => {
+    const h = parseHoldings('code,quantity,price\nA,200,10\nB,0,\n', 'h.csv', KNOWN);
+    assert.deepEqual(h.map((x) => [x.code, x.quantity, x.value]), [['A', 200, 2000], ['B', 0, 0]]);
+  });
+  it('names every bad input', () => {
+    code('DEPLOY_HOLDINGS_COLUMNS', () => parseHoldings('code,qty,price\nA,1,1', 'h.csv', KNOWN));
+    code('DEPLOY_HOLDINGS_UNKNOWN_CODE', () => parseHoldings('code,quantity,price\nA,1,1\nZ,1,1', 'h.csv', KNOWN), 3);
+    code('DEPLOY_HOLDINGS_NEGATIVE', () => parseHoldings('code,quantity,price\nA,-100,1', 'h.csv', KNOWN), 2);
+    code('DEPLOY_HOLDINGS_DUPLICATE', () => parseHoldings('code,quantity,price\nA,1,1\nB,1,1\nA,2,1', 'h.csv', KNOWN), 4);
+    code('DEPLOY_HOLDINGS_MISSING_PRICE', () => parseHoldings('code,quantity,price\nA,100,', 'h.csv', KNOWN), 2);
+    code('DEPLOY_HOLDINGS_TEXT', () => parseHoldings('code,quantity,price\nA,100 shares,5', 'h.csv', KNOWN), 2);
+    code('DEPLOY_HOLDINGS_TEXT', () => parseHoldings('code,quantity,price\nA,100,abc', 'h.csv', KNOWN), 2);
+    try { parseHoldings('code,quantity,price\nA,100,abc', 'h.csv', KNOWN); } catch (e) { assert.equal((e as RotationError).where.column, 'price'); }
+  });
+});
+
+describe('ordersFromTargets', () => {
+  const prices = { A: 10, B: 20, C: 7, D: 3 };
+  it('rounds to lots, skips small trades, charges cost, lists cash last', () => {
+    const holdings = parseHoldings('code,quantity,price\nA,1000,10\nD,150,3\n', 'h.csv', KNOWN);
+    const { rows, totals } = ordersFromTargets([{ industry: 'A', targetWeight: 0.5 }, { industry: 'B', targetWeight: 0.3 }, { industry: 'C', targetWeight: 0.2 }],
+      holdings, { capital: 100_000, prices, costBps: 10, minTradeValue: 1000 });
+    assert.deepEqual(rows.map((r) => r.instrument), ['A', 'B', 'C', 'D', 'CASH']);
+    const [a, b, c, d] = rows;
+    // A: target 50000, current 10000 -> raw +4000 shares -> buy 4000
+    assert.equal(a.tradeQuantity, 4000); assert.equal(a.status, 'buy');
+    // B: 30000/20 = 1500 shares -> 1500; C: 20000/7 = 2857.1 -> 2800 (lots, rounded down)
+    assert.equal(b.tradeQuantity, 1500); assert.equal(c.tradeQuantity, 2800);
+    // D: held 150 (odd lot) with target 0 -> sell all, but 450 < minTradeValue 1000 -> skipped
+    assert.equal(d.tradeQuantity, 0); assert.equal(d.status, 'skipped: below minimum');
+    assert.equal(a.cost, 40); assert.equal(b.cost, 30); assert.equal(c.cost, 19.6);
+    assert.equal(totals.cost, 89.6);
+    assert.equal(totals.residualCash, 100_000 - (50_000 + 30_000 + 19_600 + 450) - 89.6);
+    assert.equal(rows[4].finalValue, totals.residualCash);
+  });
+  it('sells round up in size, never more than held; reconciles to capital within one lot per instrument', () => {
+    const holdings = parseHoldings('code,quantity,price\nA,3050,10\nB,400,20\n', 'h.csv', KNOWN);
+    const targets = [{ industry: 'A', targetWeight: 0.123 }, { industry: 'B', targetWeight: 0.4 }, { industry: 'C', targetWeight: 0.277 }, { industry: 'D', targetWeight: 0.2 }];
+    const capital = 123_457;
+    const { rows, totals } = ordersFromTargets(targets, holdings, { capital, prices });
+    const a = rows[0]; // target 15185.2/10 = 1518.5 shares; sell 3050-1518.5 = 1531.5 -> 1600
+    assert.equal(a.tradeQuantity, -1600); assert.equal(a.finalQuantity, 1450);
+    let slack = 0;
+    for (const r of rows.filter((x) => x.status !== 'cash')) {
+      ok(r.finalValue <= r.targetValue + 1e-9 && r.targetValue - r.finalValue < 100 * r.price, `${r.instrument} within one lot`);
+      ok(r.tradeQuantity % 100 === 0, 'whole lots');
+      slack += 100 * r.price;
+    }
+    ok(Math.abs(totals.finalValue + totals.residualCash + totals.cost - capital) < 1e-6, 'cash line closes the capital');
+    ok(capital - totals.finalValue >= 0 && capital - totals.finalValue < slack, 'invested within one lot per instrument');
+  });
+  it('splits an industry over a basket of instruments', () => {
+    const { rows } = ordersFromTargets([{ industry: 'A', targetWeight: 1 }], [], {
+      capital: 100_000, prices: { ETF1: 1, ETF2: 2 }, instrumentMap: { A: [{ instrument: 'ETF1', share: 0.6 }, { instrument: 'ETF2', share: 0.4 }] },
+    });
+    assert.deepEqual(rows.map((r) => [r.industry, r.instrument, r.tradeQuantity]), [['A', 'ETF1', 60000], ['A', 'ETF2', 20000], ['', 'CASH', NaN]]);
+  });
+  it('rejects capital <= 0 and missing prices', () => {
+    code('DEPLOY_BAD_CAPITAL', () => ordersFromTargets([], [], { capital: 0, prices }));
+    code('DEPLOY_BAD_CAPITAL', () => ordersFromTargets([], [], { capital: -5, prices }));
+    code('DEPLOY_MISSING_PRICE', () => ordersFromTargets([{ industry: 'X', targetWeight: 1 }], [], { capital: 10, prices }));
+  });
+});

@@ -13,7 +13,7 @@ import { backtestRuns, STUDY_SPLIT, trialSharpes } from '../src/backtest/study.j
 import { buildTearSheet, writeTearSheetHtml } from '../src/report/tearsheet.js';
 
 const solver = await loadSolver();
-const datasets = [simulateMarket().dataset, ...(hasSharedData('citic_l1_industry') ? [loadCiticIndustry()] : [])];
+const datasets = [simulateMarket().dataset, ...(hasSharedData('citic_l1_industry') ? [loadCiticIndustry(undefined, { extendCloseWithWide: true })] : [])];
 for (const ds of datasets) {
   const bts = backtestRuns(ds, allocationStudy(ds, causalComposite(factorStudy(ds)), solver).runs);
   const sheet = buildTearSheet(bts, { title: `Industry rotation: model vs baselines — ${ds.name}`, split: STUDY_SPLIT, trials: trialSharpes(bts), notes: ds.caveats });

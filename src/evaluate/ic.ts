@@ -46,6 +46,16 @@ function checkMinAssets(minAssets: number): void {
   }
 }
 
+/** Copy the jointly valid (factor, return) pairs of one date's row into a and b; returns their count. */
+function gatherPairs(fv: Float64Array, rv: Float64Array, base: number, N: number, a: Float64Array, b: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < N; i++) {
+    const x = fv[base + i], y = rv[base + i];
+    if (x === x && y === y) { a[n] = x; b[n] = y; n++; }
+  }
+  return n;
+}
+
 /**
  * Pearson IC per date over the jointly valid pairs (f_i, r_i), i = 1..n:
  *
@@ -68,11 +78,7 @@ export function icByDate(factor: Panel, returns: Panel, options: IcOptions = {})
   const skipped: Record<IcSkipReason, number> = { 'too-few-pairs': 0, 'zero-variance': 0 };
   for (let t = 0; t < T; t++) {
     const base = t * N;
-    let n = 0;
-    for (let i = 0; i < N; i++) {
-      const x = fv[base + i], y = rv[base + i];
-      if (x === x && y === y) { a[n] = x; b[n] = y; n++; }
-    }
+    const n = gatherPairs(fv, rv, base, N, a, b);
     count[t] = n;
     if (n < minAssets) { skipped['too-few-pairs']++; continue; }
     let sa = 0, sb = 0;
@@ -123,11 +129,7 @@ export function rankIcByDate(factor: Panel, returns: Panel, options: IcOptions =
   const skipped: Record<IcSkipReason, number> = { 'too-few-pairs': 0, 'zero-variance': 0 };
   for (let t = 0; t < T; t++) {
     const base = t * N;
-    let n = 0;
-    for (let i = 0; i < N; i++) {
-      const x = fv[base + i], y = rv[base + i];
-      if (x === x && y === y) { a[n] = x; b[n] = y; n++; }
-    }
+    const n = gatherPairs(fv, rv, base, N, a, b);
     count[t] = n;
     if (n < minAssets) { skipped['too-few-pairs']++; continue; }
     fastMidranksInto(a, n, ra, scratch);

@@ -248,6 +248,16 @@ function checkModel(model: GaussianHmm, x: DenseMatrix): void {
   }
 }
 
+/** Validated log emission densities log N(x_t; mu_k, Sigma_k) of every row and state (T x K). */
+function modelLogEmissions(model: GaussianHmm, x: DenseMatrix, what: string): Float64Array {
+  validateData(x, what);
+  checkModel(model, x);
+  const K = model.nStates, D = model.dim, T = x.rows;
+  const logB = new Float64Array(T * K);
+  logEmissions(x.values, 0, T, D, K, model.means, emissionCache(model.covariances, K, D), logB);
+  return logB;
+}
+
 /**
  * Causal filtered state probabilities p(z_t = k | x_1..t) (T x K row-major), computed by the
  * scaled forward recursion one step at a time, plus log p(x_1..T) and the per-step predictive
@@ -255,12 +265,8 @@ function checkModel(model: GaussianHmm, x: DenseMatrix): void {
  * bitwise unchanged. This is the only HMM output a backtest may use for decisions.
  */
 export function forwardFilter(model: GaussianHmm, x: DenseMatrix): { probabilities: Float64Array; logLikelihood: number; stepLogLikelihood: Float64Array } {
-  validateData(x, 'forward filter');
-  checkModel(model, x);
-  const K = model.nStates, D = model.dim, T = x.rows;
-  const cache = emissionCache(model.covariances, K, D);
-  const logB = new Float64Array(T * K);
-  logEmissions(x.values, 0, T, D, K, model.means, cache, logB);
+  const K = model.nStates, T = x.rows;
+  const logB = modelLogEmissions(model, x, 'forward filter');
   const f = forwardPass(logB, T, K, model.startProb, model.transition);
   return { probabilities: f.alpha, logLikelihood: f.logLik, stepLogLikelihood: f.step };
 }
@@ -270,12 +276,8 @@ export function forwardFilter(model: GaussianHmm, x: DenseMatrix): { probabiliti
  * (gamma_t = alpha_hat_t .* beta_hat_t). Row t uses data after t; never use it for decisions.
  */
 export function smoothedProbabilitiesUsesFutureData(model: GaussianHmm, x: DenseMatrix): Float64Array {
-  validateData(x, 'smoothing');
-  checkModel(model, x);
-  const K = model.nStates, D = model.dim, T = x.rows;
-  const cache = emissionCache(model.covariances, K, D);
-  const logB = new Float64Array(T * K);
-  logEmissions(x.values, 0, T, D, K, model.means, cache, logB);
+  const K = model.nStates, T = x.rows;
+  const logB = modelLogEmissions(model, x, 'smoothing');
   const f = forwardPass(logB, T, K, model.startProb, model.transition);
   const beta = backwardPass(f, T, K, model.transition);
   const g = new Float64Array(T * K);
@@ -292,12 +294,8 @@ export function smoothedProbabilitiesUsesFutureData(model: GaussianHmm, x: Dense
  * depends on data after t (hmmlearn's `predict`); never use it for decisions.
  */
 export function viterbiUsesFutureData(model: GaussianHmm, x: DenseMatrix): Int32Array {
-  validateData(x, 'Viterbi');
-  checkModel(model, x);
-  const K = model.nStates, D = model.dim, T = x.rows;
-  const cache = emissionCache(model.covariances, K, D);
-  const logB = new Float64Array(T * K);
-  logEmissions(x.values, 0, T, D, K, model.means, cache, logB);
+  const K = model.nStates, T = x.rows;
+  const logB = modelLogEmissions(model, x, 'Viterbi');
   const logA = model.transition.map((v) => Math.log(v));
   let delta = new Float64Array(K), next = new Float64Array(K);
   const back = new Int32Array(T * K);

@@ -1,32 +1,90 @@
 /**
- * `rotation` command-line tool. `npm start` runs `rotation run` on the built-in simulator.
+ * `rotation` command-line tool (package.json "bin"; `npm run rotation -- <command>`; `npm start`
+ * runs `rotation run` on the built-in simulator).
  *
- * Exit codes: 0 success; 1 a run failed (data or computation error, message says what/where/fix);
- * 2 usage error (unknown command or option, bad value).
+ * Exit codes: 0 success; 1 a run failed (data or computation error: the message says what, where
+ * and how to fix it); 2 usage error (unknown command or option, a bad option value).
  */
 import { RotationError } from '../errors.js';
-import { commandHelp, parseOptions, type CommandSpec } from './args.js';
+import { commandHelp, parseOptions, type CommandSpec, type OptionSpec, type ParsedOptions } from './args.js';
 import { runPipeline } from './run.js';
+import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
 
 const PROGRAM = 'rotation';
 
-const COMMANDS: CommandSpec[] = [
+const DATA: OptionSpec = { name: 'data', type: 'string', description: 'dataset: "sim" (built-in simulator), "citic" (shared CITIC L1 data), or a folder of exports', default: 'sim' };
+const SEED: OptionSpec = { name: 'seed', type: 'string', description: 'simulator seed (with --data sim)', default: '7' };
+const QUIET: OptionSpec = { name: 'quiet', type: 'boolean', description: 'print only the final summary' };
+const ASOF: OptionSpec = { name: 'asof', type: 'string', description: 'rebalance date YYYY-MM-DD (a month end the model scores), or "latest"', default: 'latest' };
+const METHOD: OptionSpec = { name: 'method', type: 'string', description: 'allocator: "top5" (equal weight on the 5 best scores) or "optimizer" (HiGHS: caps 15%, <= 10 holdings, turnover <= 60%)', default: 'top5' };
+
+interface Command extends CommandSpec {
+  /** Runs the command; throws RotationError for data errors, CLI_BAD_VALUE for bad option values. */
+  handler: (o: ParsedOptions) => Promise<void>;
+}
+
+/** Seed option as an integer (CLI_BAD_VALUE otherwise). */
+function seedOption(o: ParsedOptions): number {
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed)) throw new RotationError('CLI_BAD_VALUE', `--seed must be an integer, got "${String(o.seed)}"`, { argument: 'seed' }, 'e.g. --seed 7');
+  return seed;
+}
+
+function allocateOptions(o: ParsedOptions): AllocateOptions {
+  const method = String(o.method);
+  if (method !== 'top5' && method !== 'optimizer') {
+    throw new RotationError('CLI_BAD_VALUE', `--method must be "top5" or "optimizer", got "${method}"`, { argument: 'method' }, 'e.g. --method top5');
+  }
+  return { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), method, out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true };
+}
+
+const COMMANDS: Command[] = [
   {
     name: 'run',
-    summary: 'Run the whole research pipeline on a dataset and write its outputs under --out.',
+    summary: 'Run the whole research pipeline (load, factors, preprocessing, evaluation, composite, allocation, backtest, tear sheet) and write its outputs under --out.',
+    options: [DATA, SEED, { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/)', default: 'results' }, QUIET],
+    handler: (o) => runPipeline({ data: String(o.data), seed: seedOption(o), out: String(o.out), quiet: o.quiet === true }),
+  },
+  {
+    name: 'allocate',
+    summary: 'Write the target sector weights for a rebalance date as CSV (date, industry, name, score, rank, targetWeight, previousWeight, change).',
+    options: [ASOF, DATA, SEED, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET],
+    handler: async (o) => { await allocateCommand(allocateOptions(o)); },
+  },
+  {
+    name: 'orders',
+    summary: 'Write the orders that move a holdings file to the target weights: lot-rounded, minimum trade size, estimated cost, residual cash line.',
     options: [
-      { name: 'data', type: 'string', description: 'dataset: "sim" (built-in simulator), "citic" (shared CITIC L1 data), or a folder of exports', default: 'sim' },
-      { name: 'seed', type: 'string', description: 'simulator seed (with --data sim)', default: '7' },
-      { name: 'out', type: 'string', description: 'output folder', default: 'results' },
-      { name: 'quiet', type: 'boolean', description: 'print only the final summary' },
+      { name: 'holdings', type: 'string', description: 'holdings CSV with columns code,quantity,price (required; layout in docs/outputs.md)' },
+      { name: 'capital', type: 'string', description: 'total capital = holdings value + cash, > 0 (required)' },
+      { name: 'instruments', type: 'string', description: 'optional CSV mapping industries to tradable instruments: industry,instrument,share[,price]' },
+      { name: 'lot', type: 'string', description: 'shares per lot', default: '100' },
+      { name: 'min-trade', type: 'string', description: 'skip trades smaller than this value', default: '0' },
+      { name: 'cost-bps', type: 'string', description: 'estimated cost per unit traded, basis points', default: '10' },
+      ASOF, DATA, SEED, METHOD,
+      { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/orders_<date>.csv)' }, QUIET,
     ],
+    handler: async (o) => {
+      for (const req of ['holdings', 'capital']) {
+        if (o[req] === undefined) throw new RotationError('CLI_MISSING_OPTION', `--${req} is required`, { argument: req }, `e.g. rotation orders --holdings data/samples/holdings_sim.csv --capital 10000000`);
+      }
+      await ordersCommand({
+        ...allocateOptions(o), holdings: String(o.holdings), capital: numberOption(String(o.capital), 'capital', 'positive'),
+        instruments: o.instruments === undefined ? undefined : String(o.instruments),
+        lotSize: numberOption(String(o.lot), 'lot', 'lot'), minTradeValue: numberOption(String(o['min-trade']), 'min-trade', 'non-negative'),
+        costBps: numberOption(String(o['cost-bps']), 'cost-bps', 'non-negative'),
+      });
+    },
   },
 ];
+
+/** Codes that are usage errors (exit 2, usage shown). */
+const USAGE_CODES = new Set(['CLI_BAD_VALUE', 'CLI_MISSING_OPTION', 'CLI_UNKNOWN_OPTION', 'CLI_UNEXPECTED_ARGUMENT', 'CLI_MISSING_VALUE']);
 
 function usage(): string {
   const lines = [`Usage: ${PROGRAM} <command> [options]`, '', 'Commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)}${c.summary}`);
-  lines.push('', `Run \`${PROGRAM} <command> --help\` for a command's options.`);
+  lines.push('', `Run \`${PROGRAM} <command> --help\` for a command's options.`, 'Exit codes: 0 ok, 1 data or computation error, 2 usage error.');
   return lines.join('\n');
 }
 
@@ -45,26 +103,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(commandHelp(PROGRAM, cmd));
     return 0;
   }
-  let opts;
   try {
-    opts = parseOptions(cmd, rest);
-  } catch (e) {
-    console.error(`${PROGRAM} ${cmd.name}: ${(e as Error).message}\n\n${commandHelp(PROGRAM, cmd)}`);
-    return 2;
-  }
-  try {
-    if (cmd.name === 'run') {
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed)) {
-        console.error(`${PROGRAM} run: --seed must be an integer, got "${opts.seed}"`);
-        return 2;
-      }
-      await runPipeline({ data: String(opts.data), seed, out: String(opts.out), quiet: opts.quiet === true });
-    }
+    await cmd.handler(parseOptions(cmd, rest));
     return 0;
   } catch (e) {
     if (e instanceof RotationError) {
-      console.error(`${PROGRAM} ${cmd.name}: [${e.code}] ${e.message}`);
+      if (USAGE_CODES.has(e.code)) {
+        console.error(`${PROGRAM} ${cmd.name}: ${e.message}\n\n${commandHelp(PROGRAM, cmd)}`);
+        return 2;
+      }
+      console.error(`\n${PROGRAM} ${cmd.name}: [${e.code}] ${e.message}`);
       return 1;
     }
     throw e;

@@ -8,9 +8,12 @@
  *   so every final value is within one lot of its target and never above it;
  *   |Δ·p| < minTradeValue → skipped (no trade);  cost = |Δ·p| · costBps / 10⁴
  *   residual cash = capital − Σ final value − Σ cost.
+ * Cash never goes negative: while residual cash < 0 (costs, or a skipped sale, can overdraw it),
+ * the largest buy is cut by one lot (status 'buy: cut for cash'); if no buy is left to cut the
+ * inputs overdraw the account and DEPLOY_CASH_SHORTFALL names the shortfall.
  *
  * Rows: instruments in target order (industry, then basket order), then held instruments without a
- * target (sold), then one 'CASH' line. Deterministic.
+ * target (sold), then one 'CASH' line; an instrument neither held nor wanted gets no row. Deterministic.
  */
 import { RotationError } from '../errors.js';
 import type { Holding } from './holdings.js';
@@ -47,13 +50,40 @@ export interface OrderRow {
   finalQuantity: number;
   finalValue: number;
   cost: number;
-  status: 'buy' | 'sell' | 'hold' | 'skipped: below minimum' | 'cash';
+  status: 'buy' | 'buy: cut for cash' | 'sell' | 'hold' | 'skipped: below minimum' | 'cash';
 }
 
 export interface OrderTotals { capital: number; currentValue: number; targetValue: number; finalValue: number; tradedValue: number; cost: number; residualCash: number }
 
 function bad(what: string, where: Record<string, string | number>, fix: string): RotationError {
   return new RotationError('DEPLOY_BAD_ARGUMENT', what, where, fix);
+}
+
+/** Residual cash = capital − Σ final value − Σ cost of the instrument rows. */
+function residualCash(rows: readonly OrderRow[], capital: number): number {
+  let v = capital;
+  for (const r of rows) v -= r.finalValue + r.cost;
+  return v;
+}
+
+/** Cut the largest buy by one lot until residual cash >= 0 (module comment). */
+function keepCashNonNegative(rows: OrderRow[], capital: number, lot: number, costBps: number): void {
+  let cash = residualCash(rows, capital);
+  while (cash < -1e-9) {
+    let best: OrderRow | undefined;
+    for (const r of rows) if (r.tradeQuantity >= lot && (!best || r.tradeValue > best.tradeValue)) best = r;
+    if (!best) {
+      throw new RotationError('DEPLOY_CASH_SHORTFALL', `The orders overdraw the account by ${(-cash).toFixed(2)} and no buy is left to cut`, { capital, shortfall: -cash },
+        'raise --capital to at least the holdings value plus costs, or lower --min-trade so that sales are not skipped');
+    }
+    best.tradeQuantity -= lot;
+    best.tradeValue = best.tradeQuantity * best.price;
+    best.finalQuantity = best.currentQuantity + best.tradeQuantity;
+    best.finalValue = best.finalQuantity * best.price;
+    best.cost = Math.abs(best.tradeValue) * costBps / 1e4;
+    best.status = best.tradeQuantity > 0 ? 'buy: cut for cash' : 'hold';
+    cash = residualCash(rows, capital);
+  }
 }
 
 /** Orders from target weights and holdings (module comment). */
@@ -86,8 +116,8 @@ export function ordersFromTargets(targets: readonly TargetWeight[], holdings: re
     const q = h?.quantity ?? 0;
     const price = prices[p.instrument] ?? h?.price ?? NaN;
     const targetValue = capital * p.weight * p.share;
+    if (q === 0 && targetValue === 0) continue; // nothing held, nothing wanted: no row
     if (!(price > 0)) {
-      if (q === 0 && targetValue === 0) continue;
       throw new RotationError('DEPLOY_MISSING_PRICE', `No price for instrument ${p.instrument}`, { instrument: p.instrument, industry: p.industry }, 'add it to options.prices (or the holdings file)');
     }
     const currentValue = q * price;
@@ -101,6 +131,7 @@ export function ordersFromTargets(targets: readonly TargetWeight[], holdings: re
       tradeQuantity: dq, tradeValue, finalQuantity: q + dq, finalValue: (q + dq) * price, cost: Math.abs(tradeValue) * costBps / 1e4, status,
     });
   }
+  keepCashNonNegative(rows, capital, lot, costBps);
   const sum = (k: keyof OrderRow): number => rows.reduce((a, r) => a + (r[k] as number), 0);
   const totals: OrderTotals = {
     capital, currentValue: sum('currentValue'), targetValue: sum('targetValue'), finalValue: sum('finalValue'),

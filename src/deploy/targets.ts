@@ -6,11 +6,14 @@
  *   w_prev,i = w_{k−1,i} Π_{t∈(d_{k−1}, d_k]} (1 + r_{t,i}) / Σ_j (same),   change_i = w_i − w_prev,i
  *
  * rank 1 = highest score (NaN scores last). Rows ordered by rank, then industry code.
+ * The previous target is the model's own (the walk re-run to d_{k−1}); the orders command compares
+ * against the real holdings instead.
  */
 import { RotationError } from '../errors.js';
 import type { MarketDataset } from '../data/types.js';
 import { factorStudy, type FactorStudy } from '../evaluate/study.js';
-import { availableIndustries, causalComposite, dailyReturns, walkWeights } from '../portfolio/study.js';
+import { availableIndustries, causalComposite, dailyReturns, scoredDates, walkWeights } from '../portfolio/study.js';
+import type { Panel } from '../panel/panel.js';
 import { scoreAllocator } from '../portfolio/weights.js';
 import { scoreOptimizerAllocator } from '../portfolio/optimizer.js';
 import { walkAllocator } from '../portfolio/walk.js';
@@ -22,15 +25,29 @@ export interface TargetRow {
   targetWeight: number; previousWeight: number; change: number;
 }
 
-/** Target weight rows at `asOf` (module comment). Errors: DEPLOY_AS_OF_OUT_OF_RANGE, DEPLOY_NOT_TRADING_DAY, DEPLOY_NOT_REBALANCE_DATE. */
-export function targetWeights(ds: MarketDataset, asOf: string, solver?: Solver, options: { study?: FactorStudy } = {}): TargetRow[] {
-  const study = options.study ?? factorStudy(ds);
-  const score = causalComposite(study);
+/**
+ * Rebalance dates the model can act on: month ends where the causal composite scores at least 5
+ * industries (scoredDates). `latest` is the last of them.
+ */
+export function deployableDates(score: Panel): string[] {
+  return scoredDates(score, 5);
+}
+
+/**
+ * Target weight rows at `asOf` (module comment); `asOf = 'latest'` takes the last deployable date.
+ * Errors: DEPLOY_AS_OF_OUT_OF_RANGE, DEPLOY_NOT_TRADING_DAY, DEPLOY_NOT_REBALANCE_DATE,
+ * DEPLOY_BAD_DATE (not YYYY-MM-DD).
+ */
+export function targetWeights(ds: MarketDataset, asOfArg: string, solver?: Solver, options: { study?: FactorStudy; score?: Panel } = {}): TargetRow[] {
+  const score = options.score ?? causalComposite(options.study ?? factorStudy(ds));
   const cal = ds.calendar;
-  // Cheap range checks first (scored dates from the score panel).
   const N = score.assets.length;
-  const scored = score.dates.filter((_, t) => { let c = 0; for (let i = 0; i < N; i++) if (!Number.isNaN(score.values[t * N + i])) c++; return c >= 5; });
+  const scored = deployableDates(score);
   const first = scored[0], last = cal[cal.length - 1];
+  const asOf = asOfArg === 'latest' ? scored[scored.length - 1] ?? '' : asOfArg;
+  if (asOfArg !== 'latest' && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+    throw new RotationError('DEPLOY_BAD_DATE', `asOf "${asOfArg}" is not a date in YYYY-MM-DD form`, { asOf: asOfArg }, `pass e.g. --asof ${scored[scored.length - 1] ?? '2024-12-31'} or --asof latest`);
+  }
   if (first === undefined || asOf < first || asOf > last) {
     throw new RotationError('DEPLOY_AS_OF_OUT_OF_RANGE', `asOf ${asOf} is outside the range the model can act on`, { asOf, first: first ?? 'none', last },
       `pass a rebalance date between ${first} (first date with enough history) and ${last} (last data date)`);

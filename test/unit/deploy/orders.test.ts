@@ -46,16 +46,23 @@ describe('ordersFromTargets', () => {
       holdings, { capital: 100_000, prices, costBps: 10, minTradeValue: 1000 });
     assert.deepEqual(rows.map((r) => r.instrument), ['A', 'B', 'C', 'D', 'CASH']);
     const [a, b, c, d] = rows;
-    // A: target 50000, current 10000 -> raw +4000 shares -> buy 4000
-    assert.equal(a.tradeQuantity, 4000); assert.equal(a.status, 'buy');
-    // B: 30000/20 = 1500 shares -> 1500; C: 20000/7 = 2857.1 -> 2800 (lots, rounded down)
+    // A: target 50000, current 10000 -> raw +4000 shares; B: 30000/20 = 1500 shares; C: 20000/7 = 2857.1 -> 2800 (lots, rounded down)
     assert.equal(b.tradeQuantity, 1500); assert.equal(c.tradeQuantity, 2800);
     // D: held 150 (odd lot) with target 0 -> sell all, but 450 < minTradeValue 1000 -> skipped
     assert.equal(d.tradeQuantity, 0); assert.equal(d.status, 'skipped: below minimum');
-    assert.equal(a.cost, 40); assert.equal(b.cost, 30); assert.equal(c.cost, 19.6);
-    assert.equal(totals.cost, 89.6);
-    assert.equal(totals.residualCash, 100_000 - (50_000 + 30_000 + 19_600 + 450) - 89.6);
+    // With A at +4000: final 50000 + 30000 + 19600 + 450 = 100050 plus cost 89.6 overdraws 100000,
+    // so the largest buy (A) is cut by one lot: +3900, cost 39.
+    assert.equal(a.tradeQuantity, 3900); assert.equal(a.status, 'buy: cut for cash');
+    assert.equal(a.cost, 39); assert.equal(b.cost, 30); assert.equal(c.cost, 19.6);
+    assert.ok(Math.abs(totals.cost - 88.6) < 1e-9);
+    assert.ok(Math.abs(totals.residualCash - (100_000 - (49_000 + 30_000 + 19_600 + 450) - 88.6)) < 1e-9);
+    assert.ok(totals.residualCash >= 0);
     assert.equal(rows[4].finalValue, totals.residualCash);
+  });
+  it('an account that cannot be kept out of overdraft is a named error', () => {
+    const holdings = parseHoldings('code,quantity,price\nD,150,3\n', 'h.csv', KNOWN);
+    // Capital below the holdings' value with the only sale skipped: nothing to cut.
+    code('DEPLOY_CASH_SHORTFALL', () => ordersFromTargets([{ industry: 'A', targetWeight: 1 }], holdings, { capital: 400, prices, minTradeValue: 1000 }));
   });
   it('sells round up in size, never more than held; reconciles to capital within one lot per instrument', () => {
     const holdings = parseHoldings('code,quantity,price\nA,3050,10\nB,400,20\n', 'h.csv', KNOWN);

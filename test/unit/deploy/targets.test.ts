@@ -4,10 +4,13 @@
  * Run: node --import tsx --test test/unit/deploy/targets.test.ts
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { simulateMarket } from '../../../src/data/simulator.js';
 import { factorStudy } from '../../../src/evaluate/study.js';
-import { targetWeights } from '../../../src/deploy/targets.js';
+import { deployableDates, targetWeights } from '../../../src/deploy/targets.js';
+import { causalComposite } from '../../../src/portfolio/study.js';
+import { loadSolver } from '../../../src/portfolio/optimizer.js';
+import { throwsCode } from '../assertions.js';
 import { RotationError } from '../../../src/errors.js';
 
 function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
@@ -33,4 +36,44 @@ describe('targetWeights', () => {
     assert.throws(() => targetWeights(ds, '2023-06-03', undefined, { study }), is('DEPLOY_NOT_TRADING_DAY'));
     assert.throws(() => targetWeights(ds, '2023-06-05', undefined, { study }), is('DEPLOY_NOT_REBALANCE_DATE'));
   });
+  it("'latest' is the last deployable date; a malformed date is named", () => {
+    const score = causalComposite(study);
+    const last = deployableDates(score).pop()!;
+    const rows = targetWeights(ds, 'latest', undefined, { score });
+    assert.equal(rows[0].date, last);
+    const e = throwsCode(() => targetWeights(ds, '31/12/2024', undefined, { score }), 'DEPLOY_BAD_DATE');
+    assert.match(e.fix, new RegExp(last));
+  });
+  it('previous weight = prior target drifted by the industry closes, renormalized (hand computation)', () => {
+    const score = causalComposite(study);
+    const dates = deployableDates(score);
+    const [d0, d1] = dates.slice(-2);
+    const prior = targetWeights(ds, d0, undefined, { score }), now = targetWeights(ds, d1, undefined, { score });
+    const close = ds.industryBars.close, N = close.assets.length, t0 = close.dates.indexOf(d0), t1 = close.dates.indexOf(d1);
+    const grown = new Map(prior.map((r) => {
+      const i = close.assets.indexOf(r.industry);
+      return [r.industry, r.targetWeight * close.values[t1 * N + i] / close.values[t0 * N + i]];
+    }));
+    const total = [...grown.values()].reduce((a, b) => a + b, 0);
+    for (const r of now) ok(Math.abs(r.previousWeight - grown.get(r.industry)! / total) < 1e-12, `${r.industry}: ${r.previousWeight} vs ${grown.get(r.industry)! / total}`);
+  });
 });
+
+describe('targetWeights with the optimizer', () => {
+  const ds = simulateMarket().dataset;
+  const score = causalComposite(factorStudy(ds));
+  let solver: Awaited<ReturnType<typeof loadSolver>>;
+  before(async () => { solver = await loadSolver(); });
+  it('respects caps 15%, at most 10 holdings, turnover <= 60% against the drifted previous weights', () => {
+    const rows = targetWeights(ds, 'latest', solver, { score });
+    const w = rows.map((r) => r.targetWeight);
+    ok(Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-9, 'fully invested');
+    ok(w.every((x) => x >= -1e-12 && x <= 0.15 + 1e-9), 'long-only, capped');
+    ok(w.filter((x) => x > 1e-9).length <= 10, 'at most 10 holdings');
+    const turnover = rows.reduce((a, r) => a + Math.abs(r.change), 0);
+    ok(turnover <= 0.6 + 1e-6, `turnover ${turnover}`);
+    const held = rows.filter((r) => r.targetWeight > 1e-9);
+    ok(held.length >= 7, `held ${held.length}`);
+  });
+});
+

@@ -1,0 +1,74 @@
+/**
+ * The deployment plan at a rebalance date: target weights (targets.ts) and the orders that move
+ * the actual holdings there (orders.ts), priced at the as-of date.
+ *
+ * Prices, in order of precedence: the instrument map's price column; the industry index close on
+ * the as-of date (an industry traded as its own index basket); the holdings file's price (an
+ * instrument held but priced nowhere else). A held instrument with none of these is
+ * DEPLOY_MISSING_PRICE.
+ */
+import type { MarketDataset } from '../data/types.js';
+import { RotationError } from '../errors.js';
+import { parseHoldings, type Holding } from './holdings.js';
+import type { ParsedInstrumentMap } from './instruments.js';
+import { ordersFromTargets, type OrderRow, type OrderTotals } from './orders.js';
+import type { TargetRow } from './targets.js';
+
+/** Industry index closes on `asOf` by industry code (industries without a close are absent). */
+export function industryClosesAt(ds: MarketDataset, asOf: string): Record<string, number> {
+  const close = ds.industryBars.close, N = close.assets.length;
+  const t = close.dates.indexOf(asOf);
+  if (t < 0) {
+    throw new RotationError('DEPLOY_NOT_TRADING_DAY', `${asOf} is not a date of the industry bars`, { asOf, first: close.dates[0], last: close.dates[close.dates.length - 1] },
+      'pass a trading day of the dataset');
+  }
+  const out: Record<string, number> = {};
+  for (let i = 0; i < N; i++) { const v = close.values[t * N + i]; if (v > 0) out[close.assets[i]] = v; }
+  return out;
+}
+
+/** Codes a holdings file may name: the dataset's industries and the map's instruments. */
+export function holdingCodes(ds: MarketDataset, instruments?: ParsedInstrumentMap): string[] {
+  return [...ds.industries.map((x) => x.code), ...(instruments?.instruments ?? [])];
+}
+
+/** Parse a holdings CSV against the dataset (and instrument map) codes. */
+export function parseDatasetHoldings(ds: MarketDataset, csvText: string, source: string, instruments?: ParsedInstrumentMap): Holding[] {
+  return parseHoldings(csvText, source, holdingCodes(ds, instruments));
+}
+
+export interface DeploymentOrderOptions {
+  capital: number;
+  lotSize?: number;
+  minTradeValue?: number;
+  costBps?: number;
+  instruments?: ParsedInstrumentMap;
+}
+
+export interface DeploymentOrders {
+  asOf: string;
+  rows: (OrderRow & { date: string })[];
+  totals: OrderTotals;
+}
+
+/** Orders from the target rows of one date and the holdings (module comment for prices). */
+export function deploymentOrders(ds: MarketDataset, targets: readonly TargetRow[], holdings: readonly Holding[], options: DeploymentOrderOptions): DeploymentOrders {
+  const asOf = targets[0]?.date;
+  if (asOf === undefined || targets.some((t) => t.date !== asOf)) {
+    throw new RotationError('DEPLOY_BAD_ARGUMENT', 'Target rows must be non-empty and all of one date', { dates: [...new Set(targets.map((t) => t.date))].join(' ') || 'none' },
+      'pass the rows of targetWeights for one as-of date');
+  }
+  const prices = { ...industryClosesAt(ds, asOf), ...(options.instruments?.prices ?? {}) };
+  const { rows, totals } = ordersFromTargets(targets.map((t) => ({ industry: t.industry, targetWeight: t.targetWeight })), holdings, {
+    capital: options.capital, lotSize: options.lotSize, minTradeValue: options.minTradeValue, costBps: options.costBps,
+    prices, instrumentMap: options.instruments?.map,
+  });
+  return { asOf, rows: rows.map((r) => ({ date: asOf, ...r })), totals };
+}
+
+/** Column order of the orders file (docs/outputs.md). */
+export const ORDER_COLUMNS = ['date', 'industry', 'instrument', 'price', 'currentQuantity', 'currentValue', 'targetWeight', 'targetValue',
+  'tradeQuantity', 'tradeValue', 'finalQuantity', 'finalValue', 'cost', 'status'] as const;
+
+/** Column order of the targets file (docs/outputs.md). */
+export const TARGET_COLUMNS = ['date', 'industry', 'name', 'score', 'rank', 'targetWeight', 'previousWeight', 'change'] as const;

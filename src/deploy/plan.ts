@@ -12,7 +12,8 @@ import { RotationError } from '../errors.js';
 import { parseHoldings, type Holding } from './holdings.js';
 import type { ParsedInstrumentMap } from './instruments.js';
 import { ordersFromTargets, type OrderRow, type OrderTotals } from './orders.js';
-import type { TargetRow } from './targets.js';
+import { targetWeights, type TargetRow } from './targets.js';
+import type { Panel } from '../panel/panel.js';
 
 /** Industry index closes on `asOf` by industry code (industries without a close are absent). */
 export function industryClosesAt(ds: MarketDataset, asOf: string): Record<string, number> {
@@ -72,3 +73,18 @@ export const ORDER_COLUMNS = ['date', 'industry', 'instrument', 'price', 'curren
 
 /** Column order of the targets file (docs/outputs.md). */
 export const TARGET_COLUMNS = ['date', 'industry', 'name', 'score', 'rank', 'targetWeight', 'previousWeight', 'change'] as const;
+
+/**
+ * The book a manager following the model holds after rebalancing at `date`: each target weight
+ * turned into whole lots at that date's prices, q_i = lot·⌊capital·w_i / (p_i·lot)⌋ (p_i = the
+ * industry close divided by `priceDivisor`, e.g. 1000 for an ETF priced at index/1000). Used to
+ * make sample holdings files; rows of held industries in target order.
+ */
+export function modelBook(ds: MarketDataset, score: Panel, date: string, options: { capital: number; lotSize: number; priceDivisor?: number; instrument?: (industry: string) => string }): Holding[] {
+  const closes = industryClosesAt(ds, date), div = options.priceDivisor ?? 1, lot = options.lotSize;
+  return targetWeights(ds, date, undefined, { score }).filter((r) => r.targetWeight > 0).map((r) => {
+    const price = Math.round((closes[r.industry] / div) * 1e4) / 1e4;
+    const quantity = lot * Math.floor((options.capital * r.targetWeight) / price / lot);
+    return { code: options.instrument ? options.instrument(r.industry) : r.industry, quantity, price, value: quantity * price };
+  });
+}

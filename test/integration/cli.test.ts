@@ -1,11 +1,12 @@
 /**
  * The command-line tool as a user runs it: help, usage errors (exit 2), a run on the built-in
- * simulator writing its outputs, and byte-identical outputs on rerun.
+ * simulator writing its outputs, allocate and orders on the samples (byte-identical on rerun,
+ * reconciling to the capital), and bad inputs that must fail without leaving a file behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -42,7 +43,13 @@ test('run on the simulator writes its outputs, byte-identical on rerun', { timeo
   assert.equal(rb.status, 0, rb.stderr);
   const [dir] = readdirSync(a);
   const files = readdirSync(path.join(a, dir)).sort();
-  assert.ok(['summary.md', 'coverage.csv', 'loss_report.csv', 'factors.csv', 'factor_loss_report.csv'].every((f) => files.includes(f)), files.join(', '));
+  const expected = ['summary.md', 'coverage.csv', 'loss_report.csv', 'rebalance_dates.csv', 'factors.csv', 'factor_loss_report.csv', 'factors_unavailable.csv',
+    'ic_summary.csv', 'preprocessing.csv', 'composite.csv', 'weights.csv', 'allocation_summary.csv', 'performance.csv', 'tearsheet.html'];
+  assert.deepEqual(files, [...expected].sort());
+  assert.match(ra.stdout, /\[8\/8\] write outputs and the tear sheet/);
+  const perf = readFileSync(path.join(a, dir, 'performance.csv'), 'utf8').split('\n');
+  assert.match(perf[0], /^strategy,cagr,excessCagr/);
+  for (const name of ['model: top-5', 'model: optimizer', 'equal weight', 'momentum 12-1M', 'MVO (sample)', 'HMM regimes']) assert.ok(perf.some((l) => l.startsWith(`${name},`)), name);
   assert.equal(readFileSync(path.join(a, dir, 'factors.csv'), 'utf8').split('\n')[0], 'date,industry,factor,value');
   for (const f of files) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
   const coverage = readFileSync(path.join(a, dir, 'coverage.csv'), 'utf8').split('\n');
@@ -53,4 +60,89 @@ test('run on a folder that does not exist fails with exit 1 and names the path',
   const r = cli('run', '--data', 'no/such/folder', '--out', mkdtempSync(path.join(os.tmpdir(), 'run-x-')));
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /no\/such\/folder/);
+});
+
+const HOLDINGS = 'data/deploy/holdings_sim.csv', MAP = 'data/deploy/instruments_sim.csv';
+
+function csvRows(file: string): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+test('allocate: latest target weights, byte-identical on rerun; bad dates name the valid range', { timeout: 5 * 60_000 }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'alloc-'));
+  const a = cli('allocate', '--out', path.join(dir, 'a.csv'));
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /\[1\/3\] load data/);
+  assert.match(a.stdout, /allocate: simulator\(seed=7\) 2024-12-31 \(top5\): 5 industries held/);
+  const b = cli('allocate', '--asof', '2024-12-31', '--quiet', '--out', path.join(dir, 'b.csv'));
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(readFileSync(path.join(dir, 'a.csv'), 'utf8'), readFileSync(path.join(dir, 'b.csv'), 'utf8'));
+  const rows = csvRows(path.join(dir, 'a.csv'));
+  assert.deepEqual(Object.keys(rows[0]), ['date', 'industry', 'name', 'score', 'rank', 'targetWeight', 'previousWeight', 'change']);
+  assert.equal(rows.length, 30);
+  assert.ok(Math.abs(rows.reduce((s, r) => s + Number(r.targetWeight), 0) - 1) < 1e-9);
+  const late = cli('allocate', '--asof', '2031-01-31', '--out', path.join(dir, 'late.csv'));
+  assert.equal(late.status, 1);
+  assert.match(late.stderr, /DEPLOY_AS_OF_OUT_OF_RANGE/);
+  assert.match(late.stderr, /between 20\d\d-\d\d-\d\d .* and 2024-12-31/);
+  const notMonthEnd = cli('allocate', '--asof', '2024-12-16', '--out', path.join(dir, 'x.csv'));
+  assert.equal(notMonthEnd.status, 1);
+  assert.match(notMonthEnd.stderr, /DEPLOY_NOT_REBALANCE_DATE.*2024-11-29 or 2024-12-31/s);
+  assert.deepEqual(readdirSync(dir).sort(), ['a.csv', 'b.csv'], 'no file from a failed command');
+});
+
+test('orders: the sample book moves to the targets, reconciling to the capital within one lot', { timeout: 5 * 60_000 }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'orders-'));
+  const args = ['orders', '--holdings', HOLDINGS, '--instruments', MAP, '--capital', '10500000', '--min-trade', '5000', '--cost-bps', '10'];
+  const r = cli(...args, '--out', path.join(dir, 'o.csv'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /orders: simulator\(seed=7\) 2024-12-31: \d+ trades/);
+  const rows = csvRows(path.join(dir, 'o.csv'));
+  assert.deepEqual(Object.keys(rows[0]), ['date', 'industry', 'instrument', 'price', 'currentQuantity', 'currentValue', 'targetWeight', 'targetValue',
+    'tradeQuantity', 'tradeValue', 'finalQuantity', 'finalValue', 'cost', 'status']);
+  const cash = rows[rows.length - 1], inst = rows.slice(0, -1);
+  assert.equal(cash.instrument, 'CASH');
+  const total = inst.reduce((s, x) => s + Number(x.finalValue) + Number(x.cost), 0) + Number(cash.finalValue);
+  assert.ok(Math.abs(total - 10_500_000) < 1e-3, `reconciles: ${total}`);
+  assert.ok(Number(cash.finalValue) >= 0);
+  for (const x of inst.filter((y) => y.status !== 'skipped: below minimum')) {
+    assert.ok(Math.abs(Number(x.finalValue) - Number(x.targetValue)) <= 100 * Number(x.price) + 1e-6, `${x.instrument} within one lot`);
+    assert.equal(Number(x.finalQuantity) % 100 === 0 || Number(x.targetValue) > 0, true);
+  }
+  const again = cli(...args, '--quiet', '--out', path.join(dir, 'o2.csv'));
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(readFileSync(path.join(dir, 'o.csv'), 'utf8'), readFileSync(path.join(dir, 'o2.csv'), 'utf8'));
+});
+
+test('orders: bad inputs fail with a named error and leave no file', { timeout: 5 * 60_000 }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'orders-bad-'));
+  const out = path.join(dir, 'o.csv');
+  const bad = (name: string, text: string) => { const f = path.join(dir, name); writeFileSync(f, text); return f; };
+  const cases: { args: string[]; status: number; match: RegExp }[] = [
+    { args: ['--holdings', HOLDINGS, '--instruments', MAP, '--capital', '0'], status: 2, match: /--capital must be a number > 0/ },
+    { args: ['--holdings', HOLDINGS, '--instruments', MAP, '--capital', '-1e6'], status: 2, match: /--capital must be a number > 0/ },
+    { args: ['--holdings', HOLDINGS, '--instruments', MAP], status: 2, match: /--capital is required/ },
+    { args: ['--holdings', 'no/such.csv', '--capital', '1e6'], status: 1, match: /CLI_INPUT_NOT_FOUND.*no\/such\.csv/ },
+    { args: ['--holdings', HOLDINGS, '--capital', '1e7'], status: 1, match: /DEPLOY_HOLDINGS_UNKNOWN_CODE.*SIMETF19.*row=2/ },
+    { args: ['--holdings', bad('neg.csv', 'code,quantity,price\nIND01,-100,5\n'), '--capital', '1e7'], status: 1, match: /DEPLOY_HOLDINGS_NEGATIVE.*row=2/ },
+    { args: ['--holdings', bad('dup.csv', 'code,quantity,price\nIND01,100,5\nIND01,100,5\n'), '--capital', '1e7'], status: 1, match: /DEPLOY_HOLDINGS_DUPLICATE.*row=3/ },
+    { args: ['--holdings', bad('noprice.csv', 'code,quantity,price\nIND01,100,\n'), '--capital', '1e7'], status: 1, match: /DEPLOY_HOLDINGS_MISSING_PRICE/ },
+    { args: ['--holdings', bad('text.csv', 'code,quantity,price\nIND01,1 lot,5\n'), '--capital', '1e7'], status: 1, match: /DEPLOY_HOLDINGS_TEXT.*column=quantity/ },
+    { args: ['--holdings', HOLDINGS, '--instruments', MAP, '--capital', '1e7', '--lot', '0'], status: 2, match: /--lot must be a whole number >= 1/ },
+    { args: ['--holdings', HOLDINGS, '--instruments', MAP, '--capital', '1e7', '--colour', 'red'], status: 2, match: /Unknown option --colour/ },
+  ];
+  for (const c of cases) {
+    const r = cli('orders', ...c.args, '--out', out);
+    assert.equal(r.status, c.status, `${c.args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, c.match, c.args.join(' '));
+    assert.ok(!existsSync(out), `${c.args.join(' ')} left ${out}`);
+  }
+  // An output path that cannot be written: a file stands where the folder should be.
+  const blocker = bad('blocker', 'x');
+  const r = cli('orders', '--holdings', HOLDINGS, '--instruments', MAP, '--capital', '1e7', '--out', path.join(blocker, 'o.csv'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /CLI_OUTPUT_NOT_WRITABLE/);
+  assert.deepEqual(readdirSync(dir).sort(), ['blocker', 'dup.csv', 'neg.csv', 'noprice.csv', 'text.csv']);
 });

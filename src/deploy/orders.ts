@@ -2,7 +2,9 @@
  * Orders that move holdings to target weights. Per instrument i (an industry, or the instruments
  * of an industry's basket when an instrument map is given, basket share s_i):
  *
- *   target value V*_i = capital · w_industry · s_i,   current value V_i = q_i · p_i
+ *   current value V_i = q_i · p_i,   cost reserve R = costBps/10⁴ · Σ_i |capital · w_i s_i − V_i|
+ *   target value V*_i = (capital − R) · w_industry · s_i   (costs are funded up front, so lot
+ *   rounding rather than cost cuts decides how far each instrument ends from its target)
  *   raw quantity Δ = (V*_i − V_i)/p_i; buys round DOWN to whole lots (lot·⌊Δ/lot⌋), sells round UP in
  *   size (−lot·⌈−Δ/lot⌉, at most the quantity held; a target of 0 sells everything, odd lots included)
  *   so every final value is within one lot of its target and never above it;
@@ -110,12 +112,19 @@ export function ordersFromTargets(targets: readonly TargetWeight[], holdings: re
     }
   }
   for (const h of holdings) if (!seen.has(h.code)) plan.push({ industry: '', instrument: h.code, weight: 0, share: 0 });
+  const priceOf = (instrument: string): number => prices[instrument] ?? held.get(instrument)?.price ?? NaN;
+  let reserve = 0;
+  for (const p of plan) {
+    const px = priceOf(p.instrument), v = (held.get(p.instrument)?.quantity ?? 0) * (px > 0 ? px : 0);
+    reserve += Math.abs(capital * p.weight * p.share - v) * costBps / 1e4;
+  }
+  const investable = capital - reserve;
   const rows: OrderRow[] = [];
   for (const p of plan) {
     const h = held.get(p.instrument);
     const q = h?.quantity ?? 0;
-    const price = prices[p.instrument] ?? h?.price ?? NaN;
-    const targetValue = capital * p.weight * p.share;
+    const price = priceOf(p.instrument);
+    const targetValue = investable * p.weight * p.share;
     if (q === 0 && targetValue === 0) continue; // nothing held, nothing wanted: no row
     if (!(price > 0)) {
       throw new RotationError('DEPLOY_MISSING_PRICE', `No price for instrument ${p.instrument}`, { instrument: p.instrument, industry: p.industry }, 'add it to options.prices (or the holdings file)');

@@ -88,3 +88,32 @@ export function modelBook(ds: MarketDataset, score: Panel, date: string, options
     return { code: options.instrument ? options.instrument(r.industry) : r.industry, quantity, price, value: quantity * price };
   });
 }
+
+/** Reconciliation of an order file: the identity and the largest deviation from target, in lots. */
+export interface OrderReconciliation {
+  date: string;
+  capital: number;
+  holdingsBefore: number;
+  finalHoldings: number;
+  cost: number;
+  residualCash: number;
+  /** capital − (finalHoldings + cost + residualCash): 0 up to rounding. */
+  identityError: number;
+  trades: number;
+  tradedValue: number;
+  /** max over traded or targeted instruments of |finalValue − targetValue| / (lot · price), skipped trades excluded. */
+  maxDeviationLots: number;
+}
+
+/** Reconcile orders to the capital (see OrderReconciliation). */
+export function orderReconciliation(orders: DeploymentOrders, lotSize = 100): OrderReconciliation {
+  const inst = orders.rows.filter((r) => r.instrument !== 'CASH');
+  const t = orders.totals;
+  let maxDev = 0;
+  for (const r of inst) if (r.status !== 'skipped: below minimum') maxDev = Math.max(maxDev, Math.abs(r.finalValue - r.targetValue) / (lotSize * r.price));
+  return {
+    date: orders.asOf, capital: t.capital, holdingsBefore: t.currentValue, finalHoldings: t.finalValue, cost: t.cost, residualCash: t.residualCash,
+    identityError: t.capital - (t.finalValue + t.cost + t.residualCash), trades: inst.filter((r) => r.tradeQuantity !== 0).length, tradedValue: t.tradedValue,
+    maxDeviationLots: maxDev,
+  };
+}

@@ -46,18 +46,28 @@ describe('ordersFromTargets', () => {
       holdings, { capital: 100_000, prices, costBps: 10, minTradeValue: 1000 });
     assert.deepEqual(rows.map((r) => r.instrument), ['A', 'B', 'C', 'D', 'CASH']);
     const [a, b, c, d] = rows;
-    // A: target 50000, current 10000 -> raw +4000 shares; B: 30000/20 = 1500 shares; C: 20000/7 = 2857.1 -> 2800 (lots, rounded down)
-    assert.equal(b.tradeQuantity, 1500); assert.equal(c.tradeQuantity, 2800);
+    // Cost reserve R = 10 bps · (|50000 − 10000| + |30000 − 0| + |20000 − 0| + |0 − 450|) = 90.45,
+    // so targets are taken on 100000 − 90.45 = 99909.55:
+    // A 49954.775 → +3995.5 shares → 3900 (lots, down); B 29972.865/20 = 1498.6 → 1400; C 19981.91/7 = 2854.6 → 2800.
+    assert.equal(a.tradeQuantity, 3900); assert.equal(a.status, 'buy');
+    assert.equal(b.tradeQuantity, 1400); assert.equal(c.tradeQuantity, 2800);
+    assert.ok(Math.abs(a.targetValue - 49954.775) < 1e-9);
     // D: held 150 (odd lot) with target 0 -> sell all, but 450 < minTradeValue 1000 -> skipped
     assert.equal(d.tradeQuantity, 0); assert.equal(d.status, 'skipped: below minimum');
-    // With A at +4000: final 50000 + 30000 + 19600 + 450 = 100050 plus cost 89.6 overdraws 100000,
-    // so the largest buy (A) is cut by one lot: +3900, cost 39.
-    assert.equal(a.tradeQuantity, 3900); assert.equal(a.status, 'buy: cut for cash');
-    assert.equal(a.cost, 39); assert.equal(b.cost, 30); assert.equal(c.cost, 19.6);
-    assert.ok(Math.abs(totals.cost - 88.6) < 1e-9);
-    assert.ok(Math.abs(totals.residualCash - (100_000 - (49_000 + 30_000 + 19_600 + 450) - 88.6)) < 1e-9);
-    assert.ok(totals.residualCash >= 0);
+    assert.equal(a.cost, 39); assert.equal(b.cost, 28); assert.equal(c.cost, 19.6);
+    assert.ok(Math.abs(totals.cost - 86.6) < 1e-9);
+    assert.ok(Math.abs(totals.residualCash - (100_000 - (49_000 + 28_000 + 19_600 + 450) - 86.6)) < 1e-9);
     assert.equal(rows[4].finalValue, totals.residualCash);
+  });
+  it('a skipped sale that would overdraw cash cuts the largest buy by whole lots', () => {
+    // D: 1000 @ 3 = 3000 to sell, but below the 5000 minimum; A: buy 10000 @ 1. Final 13000 > capital
+    // 10000, so A is cut by 30 lots to 7000 and cash ends at exactly 0.
+    const holdings = parseHoldings('code,quantity,price\nD,1000,3\n', 'h.csv', KNOWN);
+    const { rows, totals } = ordersFromTargets([{ industry: 'A', targetWeight: 1 }], holdings, { capital: 10_000, prices: { A: 1, D: 3 }, minTradeValue: 5000 });
+    assert.equal(rows[0].tradeQuantity, 7000); assert.equal(rows[0].status, 'buy: cut for cash');
+    assert.equal(rows[1].status, 'skipped: below minimum');
+    assert.equal(totals.residualCash, 0);
+    assert.equal(rows[2].instrument, 'CASH'); assert.equal(rows[2].finalValue, 0);
   });
   it('an account that cannot be kept out of overdraft is a named error', () => {
     const holdings = parseHoldings('code,quantity,price\nD,150,3\n', 'h.csv', KNOWN);

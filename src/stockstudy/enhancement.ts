@@ -6,6 +6,7 @@
  *   subject to Σ_i w_i = 1,   w_i >= 0,
  *              |w_i − b_i| <= δ                       (stock deviation, e.g. 0.5%)
  *              |Σ_{i∈g} (w_i − b_i)| <= d             (industry deviation, every industry g)
+ *              or, with `industryBands`, −below_g <= Σ_{i∈g} (w_i − b_i) <= above_g   (asymmetric bands)
  *              Σ_i |w_i − p_i| <= τ                   (turnover budget, only with previous weights p;
  *                                                     buy/sell split w = p + u − v, see `build`)
  *
@@ -18,7 +19,8 @@
  * Σ_g dist(P_g, [B_g − d, B_g + d]) (industry deviation); the exact minimum is an LP
  * (minimize Σ t_i over the same constraints). When it exceeds τ the binding constraint is named
  * (ENH_INFEASIBLE) or, with `relax: 'auto'`, relaxed in the documented order: widen d by `dStep`
- * up to `maxIndustryDeviation`, then raise τ to the exact minimum turnover at that d.
+ * up to `maxIndustryDeviation`, then raise τ to the exact minimum turnover at that d. With
+ * `industryBands`, widening d from d0 to d widens every band by d − d0 on both sides.
  * After every solve every constraint is verified within 1e-9 (ENH_VERIFY_FAILED otherwise).
  */
 import { RotationError } from '../errors.js';
@@ -45,6 +47,11 @@ export interface EnhancementInput {
   readonly stockDeviation?: number;
   /** d, maximum |Σ_{i∈g}(w_i − b_i)|. Default 0.02. */
   readonly industryDeviation?: number;
+  /**
+   * Asymmetric industry bands at d (replace ±d): −below_g <= Σ_{i∈g}(w_i − b_i) <= above_g, both
+   * >= 0 (so w = b stays feasible), one entry per industry. Relaxation widens both by d − d0.
+   */
+  readonly industryBands?: { readonly below: ArrayLike<number>; readonly above: ArrayLike<number> };
   /** τ, maximum Σ|w − p| (needs `previous`). Default Infinity. */
   readonly turnoverBudget?: number;
   /** 'auto' (default): relax d then τ when infeasible; 'none': throw ENH_INFEASIBLE. */
@@ -101,6 +108,8 @@ interface Prepared {
   n: number; G: number;
   s: Float64Array; b: Float64Array; codes: Int32Array; p: Float64Array | undefined;
   B: Float64Array; benchmarkSum: number; renormalized: boolean; unscored: number;
+  /** Band offsets at the input d (below_g, above_g >= 0); ±d when no bands are given. */
+  below: Float64Array; above: Float64Array;
 }
 
 function bad(what: string, where: Record<string, string | number>, fix: string): RotationError {
@@ -143,16 +152,30 @@ function prepare(input: EnhancementInput): Prepared {
   }
   const B = new Float64Array(G);
   for (let i = 0; i < n; i++) if (codes[i] >= 0) B[codes[i]] += b[i];
-  return { n, G, s, b, codes, p, B, benchmarkSum: sum, renormalized, unscored };
+  const d = input.industryDeviation ?? 0.02;
+  const below = new Float64Array(G).fill(d), above = new Float64Array(G).fill(d);
+  if (input.industryBands) {
+    for (const [name, arr, out] of [['below', input.industryBands.below, below], ['above', input.industryBands.above, above]] as const) {
+      if (arr.length !== G) throw bad(`industryBands.${name} has ${arr.length} entries for ${G} industries`, { field: `industryBands.${name}` }, 'pass one band offset per industry');
+      for (let g = 0; g < G; g++) {
+        const v = arr[g];
+        if (!(v >= 0) || !Number.isFinite(v)) throw bad(`industryBands.${name}[${g}] = ${v}`, { industry: input.industries[g] }, 'band offsets must be finite and >= 0 (w = b must stay feasible)');
+        out[g] = v;
+      }
+    }
+  }
+  return { n, G, s, b, codes, p, B, benchmarkSum: sum, renormalized, unscored, below, above };
 }
 
 /**
  * Lower bounds on the turnover needed to satisfy the deviation constraints from p:
  *   stock:    Σ_i dist(p_i, [max(0, b_i − δ), b_i + δ])
- *   industry: Σ_g dist(P_g, [B_g − d, B_g + d]) (+ |1 − Σp| for the budget row), worst industry named.
+ *   industry: Σ_g dist(P_g, [B_g − d, B_g + d]) (+ |1 − Σp| for the budget row), worst industry named;
+ *             with bands, [B_g − below_g − e, B_g + above_g + e] where e = `widen`.
  */
 export function turnoverLowerBounds(
   b: Float64Array, codes: Int32Array, p: Float64Array, G: number, delta: number, d: number,
+  bands?: { below: ArrayLike<number>; above: ArrayLike<number>; widen: number },
 ): { stock: number; industry: number; worstIndustry: number } {
   const n = b.length;
   let stock = 0, ps = 0;
@@ -165,7 +188,8 @@ export function turnoverLowerBounds(
   }
   let industry = 0, worst = -1, worstGap = 0;
   for (let g = 0; g < G; g++) {
-    const gap = Math.max(0, Math.abs(P[g] - B[g]) - d);
+    const lo = bands ? B[g] - bands.below[g] - bands.widen : B[g] - d, hi = bands ? B[g] + bands.above[g] + bands.widen : B[g] + d;
+    const gap = Math.max(0, lo - P[g], P[g] - hi);
     industry += gap;
     if (gap > worstGap) { worstGap = gap; worst = g; }
   }
@@ -182,8 +206,8 @@ interface Built { cost: Float64Array; lower: Float64Array; upper: Float64Array; 
  * Σ(u + v) <= τ gives the same feasible set in w as Σ|w − p| <= τ, with only 1 + G + 1 rows
  * (no per-stock turnover rows). `minTurnover` swaps the objective to minimize Σ(u + v).
  */
-function build(pr: Prepared, names: readonly string[], industries: readonly string[], delta: number, d: number, tau: number, minTurnover: boolean): Built {
-  const { n, G, s, b, codes, p, B } = pr;
+function build(pr: Prepared, names: readonly string[], industries: readonly string[], delta: number, widen: number, tau: number, minTurnover: boolean): Built {
+  const { n, G, s, b, codes, p, B, below, above } = pr;
   const cols = p ? 2 * n : n;
   const cost = new Float64Array(cols), lower = new Float64Array(cols), upper = new Float64Array(cols);
   const colNames: string[] = new Array(cols);
@@ -211,7 +235,7 @@ function build(pr: Prepared, names: readonly string[], industries: readonly stri
     rows.push({ name: 'budget', indices: Array.from({ length: n }, (_, i) => i), values: new Array(n).fill(1), lower: 1, upper: 1 });
     for (let g = 0; g < G; g++) {
       if (members[g].length === 0) continue;
-      rows.push({ name: `industry_${industries[g]}`, indices: members[g], values: new Array(members[g].length).fill(1), lower: B[g] - d, upper: B[g] + d });
+      rows.push({ name: `industry_${industries[g]}`, indices: members[g], values: new Array(members[g].length).fill(1), lower: B[g] - below[g] - widen, upper: B[g] + above[g] + widen });
     }
   } else {
     const both = (idx: readonly number[]): number[] => [...idx, ...idx.map((i) => n + i)];
@@ -220,7 +244,7 @@ function build(pr: Prepared, names: readonly string[], industries: readonly stri
     rows.push({ name: 'budget', indices: both(all), values: signs(n), lower: 1 - pSum, upper: 1 - pSum });
     for (let g = 0; g < G; g++) {
       if (members[g].length === 0) continue;
-      rows.push({ name: `industry_${industries[g]}`, indices: both(members[g]), values: signs(members[g].length), lower: B[g] - d - P[g], upper: B[g] + d - P[g] });
+      rows.push({ name: `industry_${industries[g]}`, indices: both(members[g]), values: signs(members[g].length), lower: B[g] - below[g] - widen - P[g], upper: B[g] + above[g] + widen - P[g] });
     }
     if (!minTurnover && tau !== Infinity) {
       rows.push({ name: 'turnover_budget', indices: both(all), values: new Array(2 * n).fill(1), lower: -Infinity, upper: tau });
@@ -247,11 +271,12 @@ function weightsFrom(pr: Prepared, x: Float64Array, delta: number): Float64Array
 export function minimumTurnover(solver: Solver, input: EnhancementInput): number {
   const pr = prepare(input);
   if (!pr.p) throw bad('minimumTurnover needs previous weights', { field: 'previous' }, 'pass `previous`');
-  return minTurnoverPrepared(solver, pr, input, input.stockDeviation ?? 0.005, input.industryDeviation ?? 0.02);
+  return minTurnoverPrepared(solver, pr, input, input.stockDeviation ?? 0.005, 0);
 }
 
-function minTurnoverPrepared(solver: Solver, pr: Prepared, input: EnhancementInput, delta: number, d: number): number {
-  const m = build(pr, input.stocks, input.industries, delta, d, Infinity, true);
+/** Minimum turnover with the industry bands widened by `widen` (= d − d0) on both sides. */
+function minTurnoverPrepared(solver: Solver, pr: Prepared, input: EnhancementInput, delta: number, widen: number): number {
+  const m = build(pr, input.stocks, input.industries, delta, widen, Infinity, true);
   const res = solveProblem(solver, { sense: 'minimize', colNames: m.names, cost: m.cost, lower: m.lower, upper: m.upper, rows: m.rows });
   if (res.status !== 'optimal') {
     throw new RotationError('ENH_SOLVER', `Minimum-turnover LP ended with status ${res.status}`, { modelStatus: res.modelStatus }, 'check the deviation settings (δ, d >= 0)');
@@ -262,10 +287,14 @@ function minTurnoverPrepared(solver: Solver, pr: Prepared, input: EnhancementInp
   return t;
 }
 
-/** Max violation of every constraint family for weights w (see the module formula). */
+/**
+ * Max violation of every constraint family for weights w (see the module formula); with `bands`
+ * the industry family is −below_g − widen <= Σ_{i∈g}(w_i − b_i) <= above_g + widen instead of ±d.
+ */
 export function constraintViolations(
   w: ArrayLike<number>, b: ArrayLike<number>, codes: ArrayLike<number>, G: number,
   delta: number, d: number, previous: ArrayLike<number> | undefined, tau: number,
+  bands?: { below: ArrayLike<number>; above: ArrayLike<number>; widen: number },
 ): ConstraintViolations {
   const n = w.length;
   let sum = 0, longOnly = 0, stock = 0, turnover = 0;
@@ -278,7 +307,11 @@ export function constraintViolations(
     if (previous) turnover += Math.abs(w[i] - previous[i]);
   }
   let ind = 0;
-  for (let g = 0; g < G; g++) ind = Math.max(ind, Math.abs(dev[g]) - d);
+  for (let g = 0; g < G; g++) {
+    ind = bands
+      ? Math.max(ind, dev[g] - bands.above[g] - bands.widen, -bands.below[g] - bands.widen - dev[g])
+      : Math.max(ind, Math.abs(dev[g]) - d);
+  }
   return {
     budget: Math.abs(sum - 1), longOnly, stockDeviation: Math.max(0, stock), industryDeviation: Math.max(0, ind),
     turnover: previous && tau !== Infinity ? Math.max(0, turnover - tau) : 0,
@@ -306,21 +339,23 @@ export function enhanceIndex(solver: Solver, input: EnhancementInput): Enhanceme
   if (tau !== Infinity && !pr.p) throw bad('A turnover budget needs previous weights', { field: 'turnoverBudget' }, 'pass `previous` or leave the budget out');
   const relaxations: EnhancementRelaxation[] = [];
 
+  const dInput = d;
+  const bandsAt = (dd: number) => ({ below: pr.below, above: pr.above, widen: dd - dInput });
   const solveMain = (): ReturnType<typeof solveProblem> => {
-    const m = build(pr, input.stocks, input.industries, delta, d, tau, false);
+    const m = build(pr, input.stocks, input.industries, delta, d - dInput, tau, false);
     return solveProblem(solver, { sense: 'maximize', colNames: m.names, cost: m.cost, lower: m.lower, upper: m.upper, rows: m.rows, options: input.highsOptions });
   };
   // Pre-check with the cheap turnover lower bounds; the exact minimum-turnover LP is run only when
   // the main LP reports infeasible (so a feasible solve costs one LP).
   const feasibleAt = (dd: number, exact: boolean): { ok: boolean; need: number; binding: string } => {
-    const lb = turnoverLowerBounds(pr.b, pr.codes, pr.p!, pr.G, delta, dd);
+    const lb = turnoverLowerBounds(pr.b, pr.codes, pr.p!, pr.G, delta, dd, bandsAt(dd));
     if (lb.stock > tau + ENHANCEMENT_TOLERANCE) return { ok: false, need: lb.stock, binding: `stock deviation δ=${delta} needs turnover >= ${lb.stock.toFixed(6)}` };
     if (lb.industry > tau + ENHANCEMENT_TOLERANCE) {
       const g = lb.worstIndustry >= 0 ? input.industries[lb.worstIndustry] : 'budget';
       return { ok: false, need: lb.industry, binding: `industry deviation d=${dd} (worst ${g}) needs turnover >= ${lb.industry.toFixed(6)}` };
     }
     if (!exact) return { ok: true, need: lb.industry, binding: '' };
-    const need = minTurnoverPrepared(solver, pr, input, delta, dd);
+    const need = minTurnoverPrepared(solver, pr, input, delta, dd - dInput);
     if (need > tau + ENHANCEMENT_TOLERANCE) return { ok: false, need, binding: `stock and industry deviation (δ=${delta}, d=${dd}) jointly need turnover >= ${need.toFixed(6)}` };
     return { ok: true, need, binding: '' };
   };
@@ -344,7 +379,7 @@ export function enhanceIndex(solver: Solver, input: EnhancementInput): Enhanceme
       }
       if (d !== d0) relaxations.push({ constraint: 'industryDeviation', from: d0, to: d, reason: 'turnover budget too small for the industry deviation' });
       if (!check.ok) {
-        const need = minTurnoverPrepared(solver, pr, input, delta, d);
+        const need = minTurnoverPrepared(solver, pr, input, delta, d - dInput);
         const newTau = need * (1 + 1e-7) + 1e-10;
         relaxations.push({ constraint: 'turnoverBudget', from: tau, to: newTau, reason: `${check.binding}; raised to the exact minimum turnover` });
         tau = newTau;
@@ -357,7 +392,7 @@ export function enhanceIndex(solver: Solver, input: EnhancementInput): Enhanceme
       'the pre-check passed, so this is numerical: report the inputs');
   }
   const w = weightsFrom(pr, res.x, delta);
-  const v = constraintViolations(w, pr.b, pr.codes, pr.G, delta, d, pr.p, tau);
+  const v = constraintViolations(w, pr.b, pr.codes, pr.G, delta, d, pr.p, tau, bandsAt(d));
   const worst = Math.max(v.budget, v.longOnly, v.stockDeviation, v.industryDeviation, v.turnover);
   if (worst > ENHANCEMENT_TOLERANCE) {
     const name = (Object.keys(v) as (keyof ConstraintViolations)[]).find((k) => v[k] === worst);

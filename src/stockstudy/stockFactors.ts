@@ -78,27 +78,84 @@ export function computeStockFactors(stocks: StockData, dates: readonly string[])
         const p0 = close.values[(t - 21) * N + i], p1 = close.values[t * N + i];
         if (p0 > 0 && p1 > 0) reversal[cell] = -(p1 / p0 - 1);
       }
-      if (t >= 60) {
-        let m = 0;
-        for (let s = t - 59; s <= t; s++) {
-          const a = close.values[(s - 1) * N + i], b = close.values[s * N + i];
-          if (a > 0 && b > 0) rets[m++] = b / a - 1;
-        }
-        if (m >= 40) {
-          let mean = 0;
-          for (let j = 0; j < m; j++) mean += rets[j];
-          mean /= m;
-          let ss = 0;
-          for (let j = 0; j < m; j++) ss += (rets[j] - mean) ** 2;
-          lowVol[cell] = -Math.sqrt(ss / (m - 1));
-        }
-      }
+      lowVol[cell] = trailingLowVol(close.values, N, t, i, rets);
     }
   }
   const mk = (v: Float64Array, name: string): Panel => createPanel(dates, codes, v, name);
   const raw: Record<StockFactorId, Panel> = { value: mk(value, 'value'), growth: mk(growth, 'growth'), reversal: mk(reversal, 'reversal'), lowVol: mk(lowVol, 'lowVol') };
   const z = { value: zscore(raw.value), growth: zscore(raw.growth), reversal: zscore(raw.reversal), lowVol: zscore(raw.lowVol) };
   return { dates: [...dates], stocks: [...codes], raw, z };
+}
+
+/**
+ * Price-only proxies of the four factors, for data without fundamentals or market caps (the
+ * A-share folder). Same ids as `computeStockFactors`, so every downstream step is shared; each is a
+ * PROXY, not the factor its id names:
+ *
+ *   value    ≈ long-term reversal = −(c(t − 240)/c(t − 480) − 1)     (the year before last; De Bondt–Thaler)
+ *   growth   ≈ 12-1M momentum     =   c(t − 20)/c(t − 240) − 1       (price response to earnings news)
+ *   reversal = −(c(t)/c(t − 21) − 1)                                  (as in computeStockFactors)
+ *   lowVol   = −std(daily returns over the 60 days ending t), >= 40 valid returns (raw closes)
+ *
+ * c = the close carried forward over suspensions (a lag landing on a suspended day uses the last
+ * close before it); a stock without a close on d_k gets no factor that date. Throws STOCK_BAD_DATE
+ * for a date outside the calendar.
+ */
+export function computePriceProxyFactors(close: Panel, dates: readonly string[]): StockFactorSet {
+  const codes = close.assets, N = codes.length, K = dates.length, T = close.dates.length;
+  const rows = rowsOf(close, dates);
+  const filled = new Float64Array(close.values);
+  for (let t = 1; t < T; t++) {
+    for (let i = 0; i < N; i++) if (!(filled[t * N + i] > 0)) filled[t * N + i] = filled[(t - 1) * N + i];
+  }
+  const value = new Float64Array(K * N).fill(NaN), growth = new Float64Array(K * N).fill(NaN);
+  const reversal = new Float64Array(K * N).fill(NaN), lowVol = new Float64Array(K * N).fill(NaN);
+  const rets = new Float64Array(60);
+  const ratio = (t: number, lag0: number, lag1: number, i: number): number => {
+    if (t < lag1) return NaN;
+    const p0 = filled[(t - lag1) * N + i], p1 = filled[(t - lag0) * N + i];
+    return p0 > 0 && p1 > 0 ? p1 / p0 - 1 : NaN;
+  };
+  for (let k = 0; k < K; k++) {
+    const t = rows[k];
+    for (let i = 0; i < N; i++) {
+      if (!(close.values[t * N + i] > 0)) continue;
+      const cell = k * N + i;
+      value[cell] = -ratio(t, 240, 480, i);
+      growth[cell] = ratio(t, 20, 240, i);
+      reversal[cell] = -ratio(t, 0, 21, i);
+      lowVol[cell] = trailingLowVol(close.values, N, t, i, rets);
+    }
+  }
+  const mk = (v: Float64Array, name: string): Panel => createPanel(dates, codes, v, name);
+  const raw: Record<StockFactorId, Panel> = { value: mk(value, 'value'), growth: mk(growth, 'growth'), reversal: mk(reversal, 'reversal'), lowVol: mk(lowVol, 'lowVol') };
+  const z = { value: zscore(raw.value), growth: zscore(raw.growth), reversal: zscore(raw.reversal), lowVol: zscore(raw.lowVol) };
+  return { dates: [...dates], stocks: [...codes], raw, z };
+}
+
+/** What each factor id means in `computePriceProxyFactors` (for report captions). */
+export const PRICE_PROXY_DEFINITIONS: Readonly<Record<StockFactorId, string>> = Object.freeze({
+  value: 'PROXY: long-term reversal −(c(t−240)/c(t−480) − 1); no book value in the data',
+  growth: 'PROXY: 12-1M momentum c(t−20)/c(t−240) − 1; no earnings in the data',
+  reversal: '1M reversal −(c(t)/c(t−21) − 1)',
+  lowVol: '60-day low volatility −std(daily returns)',
+});
+
+/** −std (ddof 1) of the daily returns over the 60 days ending at row t, NaN with fewer than 40 valid returns. */
+function trailingLowVol(close: Float64Array, N: number, t: number, i: number, rets: Float64Array): number {
+  if (t < 60) return NaN;
+  let m = 0;
+  for (let s = t - 59; s <= t; s++) {
+    const a = close[(s - 1) * N + i], b = close[s * N + i];
+    if (a > 0 && b > 0) rets[m++] = b / a - 1;
+  }
+  if (m < 40) return NaN;
+  let mean = 0;
+  for (let j = 0; j < m; j++) mean += rets[j];
+  mean /= m;
+  let ss = 0;
+  for (let j = 0; j < m; j++) ss += (rets[j] - mean) ** 2;
+  return -Math.sqrt(ss / (m - 1));
 }
 
 /** Equal-weight composite c[t, i] = mean of the valid z_f[t, i] (NaN when none is valid). */

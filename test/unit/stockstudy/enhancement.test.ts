@@ -11,6 +11,7 @@ import { loadSolver, type Solver } from '../../../src/portfolio/optimizer.js';
 import {
   constraintViolations, enhanceIndex, ENHANCEMENT_TOLERANCE, minimumTurnover, benchmarkWeightsAsOf,
 } from '../../../src/stockstudy/enhancement.js';
+import { throwsCode } from '../assertions.js';
 
 function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
 function close(a: number, b: number, tol = 1e-9, what = ''): void { ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`); }
@@ -32,6 +33,22 @@ describe('enhanceIndex', () => {
     close(r.objective, 2.54, 1e-9, 'objective');
     assert.equal(r.relaxations.length, 0);
     assert.equal(r.benchmarkRenormalized, false);
+  });
+
+  it('honours asymmetric industry bands (hand-worked) and rejects bad bands', () => {
+    // As above, bands A [−0.02, 0], B [−0, +0.01]: w2 = min(0.25, 0.2 + 0.01) = 0.21, then w0 >= 0.45 -> w1 = 0.34.
+    // Objective 0.45 + 1.02 + 1.05 = 2.52.
+    const base = { stocks: ['s0', 's1', 's2'], benchmark: [0.5, 0.3, 0.2], industryCodes: [0, 0, 1], industries: ['A', 'B'], stockDeviation: 0.05, industryDeviation: 0.02 };
+    const r = enhanceIndex(solver, { ...base, scores: [1, 3, 5], industryBands: { below: [0.02, 0], above: [0, 0.01] } });
+    close(r.weights[0], 0.45, 1e-9, 'w0'); close(r.weights[1], 0.34, 1e-9, 'w1'); close(r.weights[2], 0.21, 1e-9, 'w2');
+    close(r.objective, 2.52, 1e-9, 'objective');
+    // Scores favour A, but A may not be over-weighted (above 0) and B not under-weighted (below 0): industry weights stay
+    // at the benchmark; inside A, w0 = 0.5 + δ = 0.55, w1 = 0.25. Objective 2.75 + 0.75 + 0.2 = 3.7.
+    const f = enhanceIndex(solver, { ...base, scores: [5, 3, 1], industryBands: { below: [0.02, 0], above: [0, 0.01] } });
+    close(f.weights[0], 0.55, 1e-9, 'w0'); close(f.weights[1], 0.25, 1e-9, 'w1'); close(f.weights[2], 0.2, 1e-9, 'w2');
+    close(f.objective, 3.7, 1e-9, 'objective');
+    throwsCode(() => enhanceIndex(solver, { ...base, scores: [1, 3, 5], industryBands: { below: [0.02], above: [0, 0.01] } }), 'ENH_BAD_INPUT');
+    throwsCode(() => enhanceIndex(solver, { ...base, scores: [1, 3, 5], industryBands: { below: [0.02, -0.01], above: [0, 0.01] } }), 'ENH_BAD_INPUT');
   });
 
   it('renormalizes benchmark weights that do not sum to 1 and reports it', () => {

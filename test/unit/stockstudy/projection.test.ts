@@ -16,7 +16,7 @@ import { causalComposite } from '../../../src/portfolio/study.js';
 import {
   icSeriesCorrelation, monthlyForwardReturns, orthogonalizeAgainst, projectIndustryScore,
 } from '../../../src/stockstudy/projection.js';
-import { computeStockFactors, equalWeightComposite, icirComposite } from '../../../src/stockstudy/stockFactors.js';
+import { computePriceProxyFactors, computeStockFactors, equalWeightComposite, icirComposite } from '../../../src/stockstudy/stockFactors.js';
 
 function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
 
@@ -72,6 +72,24 @@ describe('monthlyForwardReturns and composites', () => {
     const a = createPanel(['2020-01-31'], ['a', 'b'], new Float64Array([1, NaN]));
     const b = createPanel(['2020-01-31'], ['a', 'b'], new Float64Array([3, 2]));
     assert.deepEqual([...equalWeightComposite([a, b]).values], [2, 2]);
+  });
+});
+
+describe('computePriceProxyFactors', () => {
+  it('computes the price proxies by hand on a geometric price path, carrying closes over a suspension', () => {
+    // c(t) = 1.01^t for stock a; stock b is suspended on the lag day t − 240 (its close carried from t − 241).
+    const T = 500, dates = Array.from({ length: T }, (_, t) => new Date(Date.UTC(2015, 0, 1) + t * 86_400_000).toISOString().slice(0, 10));
+    const v = new Float64Array(T * 2);
+    for (let t = 0; t < T; t++) { v[t * 2] = 1.01 ** t; v[t * 2 + 1] = 1.02 ** t; }
+    const t0 = 490;
+    v[(t0 - 240) * 2 + 1] = NaN;
+    const f = computePriceProxyFactors(createPanel(dates, ['a', 'b'], v), [dates[t0]]);
+    const rel = (x: number, y: number, what: string): void => ok(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)), `${what}: ${x} vs ${y}`);
+    rel(f.raw.value.values[0], -(1.01 ** 240 - 1), 'value proxy = −(c(t−240)/c(t−480) − 1)');
+    rel(f.raw.growth.values[0], 1.01 ** 220 - 1, 'growth proxy = c(t−20)/c(t−240) − 1');
+    rel(f.raw.reversal.values[0], -(1.01 ** 21 - 1), 'reversal');
+    ok(Math.abs(f.raw.lowVol.values[0]) < 1e-12, 'constant daily return: zero volatility');
+    rel(f.raw.growth.values[1], 1.02 ** 221 - 1, 'suspended lag day uses the last close before it');
   });
 });
 

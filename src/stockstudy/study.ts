@@ -304,7 +304,7 @@ export function backtestRows(bts: readonly StudyBacktest[]): Record<string, stri
   return bts.map((b) => ({
     approach: b.approach, setting: b.setting, excessCagr: b.summary.values.excessCagr, arithmeticExcess: b.summary.values.arithmeticExcess,
     trackingError: b.summary.values.trackingError, informationRatio: b.summary.values.informationRatio, excessMaxDrawdown: b.summary.values.excessMaxDrawdown,
-    turnover: b.meanTurnover,
+    oneWayTurnoverPerMonth: b.meanTurnover,
   }));
 }
 

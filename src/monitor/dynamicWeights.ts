@@ -3,10 +3,15 @@
  * ICs dated <= t − horizon), then shrunk by each factor's health at t (health.ts, same ICs):
  *
  *   v_f(t) = w_f(t) · m_f(t),   m = 0 (failed), weakeningShrink (weakening, default 0.5), 1 otherwise
+ *   (healthy, warm-up, stale: a stale factor has no recent values, so the composite already
+ *   leaves it out wherever it is missing)
  *   w'_f(t) = v_f(t) / Σ_g |v_g(t)|
  *
  * A date whose weights were all shrunk to 0 gets no weights (a NaN row) and is counted in
- * skipped['zero-signal']. The result is a WeightSchedule for compositeScore.
+ * skipped['zero-signal']. A date where no non-zero weight was shrunk (every weighted factor
+ * healthy, stale or in warm-up) keeps the ICIR row exactly (no renormalization round-off), so with no
+ * weakening or failed factor the schedule equals icirWeights bit for bit. The result is a
+ * WeightSchedule for compositeScore.
  */
 import { RotationError } from '../errors.js';
 import type { IcByDate } from '../evaluate/ic.js';
@@ -46,15 +51,16 @@ export function dynamicWeights(ics: Readonly<Record<string, IcByDate>>, options:
   const skipped = { ...base.skipped };
   for (let t = 0; t < T; t++) {
     if (Number.isNaN(w[t * K])) continue;
-    let a = 0;
+    let a = 0, shrunk = false;
     for (let k = 0; k < K; k++) {
       const st = health[base.factors[k]][t];
       const m = st === 'failed' ? 0 : st === 'weakening' ? shrink : 1;
-      w[t * K + k] *= m;
+      if (m !== 1 && w[t * K + k] !== 0) { w[t * K + k] = m === 0 ? 0 : w[t * K + k] * m; shrunk = true; }
       a += Math.abs(w[t * K + k]);
     }
-    if (a > 0) for (let k = 0; k < K; k++) w[t * K + k] /= a;
-    else { for (let k = 0; k < K; k++) w[t * K + k] = NaN; skipped['zero-signal']++; }
+    // Nothing shrunk: the row is the ICIR row itself (Σ|w| = 1 already), left bit-identical.
+    if (!(a > 0)) { for (let k = 0; k < K; k++) w[t * K + k] = NaN; skipped['zero-signal']++; }
+    else if (shrunk) for (let k = 0; k < K; k++) w[t * K + k] /= a;
   }
   return { schedule: { ...base, weights: w, skipped }, health };
 }

@@ -4,15 +4,19 @@
  *   failed     if sign-flip fires (the long-window mean IC has the opposite sign of the long-run mean);
  *   weakening  else if low-ic or t-stat-drop fires;
  *   warmup     else if the expanding statistics are still in warm-up (too few ICs to judge);
+ *   stale      else if the short window is in warm-up after the expanding one is not: fewer than
+ *              ⌈0.75·S⌉ of the last S ICs exist (the factor stopped producing values, e.g. its
+ *              input data ended), so its recent behaviour cannot be judged;
  *   healthy    otherwise.
  *
- * Reasons list every fired alert as "<rule>: <value> vs <threshold>".
+ * Reasons list every fired alert as "<rule>: <value> vs <threshold>" (and, when stale,
+ * "stale: <n> of the last <S> ICs").
  */
 import { RotationError } from '../errors.js';
 import type { IcByDate } from '../evaluate/ic.js';
 import { alertInputs, alertsAtIndex, type Alert, type AlertInputs, type AlertRules } from './alerts.js';
 
-export type HealthStatus = 'healthy' | 'weakening' | 'failed' | 'warmup';
+export type HealthStatus = 'healthy' | 'weakening' | 'failed' | 'warmup' | 'stale';
 
 export interface FactorHealthRow {
   date: string;
@@ -26,11 +30,17 @@ export interface FactorHealthRow {
   reasons: string;
 }
 
-/** Status from the alerts fired at one date (module comment). */
-export function healthFromAlerts(alerts: readonly Alert[], inWarmup: boolean): HealthStatus {
+/** Status from the alerts fired at one date (module comment); `stale`: the short-window statistics are in warm-up. */
+export function healthFromAlerts(alerts: readonly Alert[], inWarmup: boolean, stale = false): HealthStatus {
   if (alerts.some((a) => a.alert === 'sign-flip')) return 'failed';
   if (alerts.length > 0) return 'weakening';
-  return inWarmup ? 'warmup' : 'healthy';
+  if (inWarmup) return 'warmup';
+  return stale ? 'stale' : 'healthy';
+}
+
+/** Status of one factor at date index t from precomputed alert inputs (module comment). */
+function statusAt(alerts: readonly Alert[], inputs: AlertInputs, t: number): HealthStatus {
+  return healthFromAlerts(alerts, Number.isNaN(inputs.expanding.mean[t]), Number.isNaN(inputs.short.mean[t]));
 }
 
 function fmt(x: number): string { return Number(x.toPrecision(3)).toString(); }
@@ -38,11 +48,13 @@ function fmt(x: number): string { return Number(x.toPrecision(3)).toString(); }
 /** Health row of one factor at date index t from precomputed alert inputs. */
 export function healthAtIndex(factor: string, inputs: AlertInputs, t: number, rules: AlertRules = {}): FactorHealthRow {
   const alerts = alertsAtIndex(factor, inputs, t, rules);
-  const status = healthFromAlerts(alerts, Number.isNaN(inputs.expanding.mean[t]));
+  const status = statusAt(alerts, inputs, t);
+  const reasons = alerts.map((a) => `${a.alert}: ${fmt(a.value)} vs ${fmt(a.threshold)}`);
+  if (status === 'stale') reasons.push(`stale: ${inputs.short.n[t]} of the last ${inputs.short.window} ICs`);
   return {
     date: inputs.short.dates[t], factor, status,
     meanIcShort: inputs.short.mean[t], meanIcLong: inputs.long.mean[t], meanIcLongRun: inputs.expanding.mean[t], tStatLong: inputs.long.t[t],
-    reasons: alerts.map((a) => `${a.alert}: ${fmt(a.value)} vs ${fmt(a.threshold)}`).join('; '),
+    reasons: reasons.join('; '),
   };
 }
 
@@ -66,7 +78,7 @@ export function healthHistory(ics: Readonly<Record<string, IcByDate>>, rules: Al
   const out: Record<string, HealthStatus[]> = {};
   for (const [factor, ic] of Object.entries(ics)) {
     const inp = alertInputs(ic, rules);
-    out[factor] = ic.dates.map((_, t) => healthFromAlerts(alertsAtIndex(factor, inp, t, rules), Number.isNaN(inp.expanding.mean[t])));
+    out[factor] = ic.dates.map((_, t) => statusAt(alertsAtIndex(factor, inp, t, rules), inp, t));
   }
   return out;
 }

@@ -20,14 +20,17 @@ import { meanVarianceAllocator } from './meanVariance.js';
 import { hmmRegimeAllocator } from './regime.js';
 import { walkAllocator, type WalkResult } from './walk.js';
 
+/** The model's ICIR weighting: 1M rank ICs (known one period after their date), expanding window, at least 12 ICs. */
+export const CAUSAL_ICIR_OPTIONS: Readonly<{ horizon: 1; window: 'expanding'; minObservations: 12 }> = Object.freeze({ horizon: 1, window: 'expanding', minObservations: 12 });
+
 /**
  * Causal composite of `names` (default: every available factor): direction-aligned factors, ICIR weights over an expanding window of 1M rank
- * ICs (an IC dated s is known at s + 1; at least 12 ICs), score = Σ_f w_f(t)·z_f(t).
+ * ICs (an IC dated s is known at s + 1; at least 12 ICs; CAUSAL_ICIR_OPTIONS), score = Σ_f w_f(t)·z_f(t).
  */
 export function causalComposite(study: FactorStudy, names: readonly string[] = [...study.batch.results.keys()]): Panel {
   const aligned = alignedFactors(study, names);
-  const ics = icByFactor(aligned, study.forward, 1, { method: 'rank' });
-  return compositeScore(aligned, icirWeights(ics, { horizon: 1, window: 'expanding', minObservations: 12 })).panel;
+  const ics = icByFactor(aligned, study.forward, CAUSAL_ICIR_OPTIONS.horizon, { method: 'rank' });
+  return compositeScore(aligned, icirWeights(ics, CAUSAL_ICIR_OPTIONS)).panel;
 }
 
 /** Daily simple returns r[t] = close[t]/close[t−1] − 1 (NaN on the first row or a missing close). */
@@ -80,11 +83,22 @@ export function walkWeights(walk: WalkResult, industries: readonly string[]): Pa
   return createPanel(walk.dates, industries, v);
 }
 
+/**
+ * The model's allocators, new instances on every call: top-5 equal weight, and (when a solver is
+ * given) the score optimizer (caps 15%, at most 10 holdings, turnover budget Σ|w − w_prev| <= 0.6).
+ */
+export function modelAllocators(solver?: Solver): { name: string; kind: 'model'; allocator: Allocator }[] {
+  const out: { name: string; kind: 'model'; allocator: Allocator }[] = [
+    { name: 'model: top-5', kind: 'model', allocator: scoreAllocator({ method: 'top-k', k: 5 }) },
+  ];
+  if (solver) out.push({ name: 'model: optimizer', kind: 'model', allocator: scoreOptimizerAllocator(solver, { constraints: { caps: 0.15, maxHoldings: 10, turnoverBudget: 0.6 }, name: 'model: optimizer' }) });
+  return out;
+}
+
 /** The allocators compared in 04 and 05: the model's two and every baseline, by name. */
 export function studyAllocators(solver: Solver, seed: number): { name: string; kind: 'model' | 'baseline'; allocator: Allocator }[] {
   return [
-    { name: 'model: top-5', kind: 'model', allocator: scoreAllocator({ method: 'top-k', k: 5 }) },
-    { name: 'model: optimizer', kind: 'model', allocator: scoreOptimizerAllocator(solver, { constraints: { caps: 0.15, maxHoldings: 10, turnoverBudget: 0.6 }, name: 'model: optimizer' }) },
+    ...modelAllocators(solver),
     { name: 'equal weight', kind: 'baseline', allocator: equalWeightAllocator() },
     { name: 'momentum 12-1M', kind: 'baseline', allocator: momentumAllocator({ lookbackMonths: 12, skipMonths: 1, k: 5 }) },
     { name: 'momentum 1M', kind: 'baseline', allocator: momentumAllocator({ lookbackMonths: 1, skipMonths: 0, k: 5 }) },

@@ -9,6 +9,7 @@ import { RotationError } from '../errors.js';
 import { commandHelp, parseOptions, type CommandSpec, type OptionSpec, type ParsedOptions } from './args.js';
 import { runPipeline } from './run.js';
 import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
+import { monitorCommand } from './monitor.js';
 
 const PROGRAM = 'rotation';
 
@@ -75,6 +76,15 @@ const COMMANDS: Command[] = [
         costBps: numberOption(String(o['cost-bps']), 'cost-bps', 'non-negative'),
       });
     },
+  },
+  {
+    name: 'monitor',
+    summary: 'Write the factor monitoring report: health (healthy / weakening / failed / stale) with reasons, alert history, rolling 12M/36M IC and ICIR.',
+    options: [
+      { name: 'asof', type: 'string', description: 'report date: a month end of the data, or "latest"', default: 'latest' }, DATA, SEED,
+      { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET,
+    ],
+    handler: async (o) => { await monitorCommand({ data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true }); },
   },
 ];
 

@@ -146,3 +146,26 @@ test('orders: bad inputs fail with a named error and leave no file', { timeout: 
   assert.match(r.stderr, /CLI_OUTPUT_NOT_WRITABLE/);
   assert.deepEqual(readdirSync(dir).sort(), ['blocker', 'dup.csv', 'neg.csv', 'noprice.csv', 'text.csv']);
 });
+
+test('monitor: flags the factor the simulator switches off, keeps the strong one healthy, byte-identical on rerun', { timeout: 5 * 60_000 }, () => {
+  const a = mkdtempSync(path.join(os.tmpdir(), 'mon-a-')), b = mkdtempSync(path.join(os.tmpdir(), 'mon-b-'));
+  const ra = cli('monitor', '--out', a);
+  assert.equal(ra.status, 0, ra.stderr);
+  assert.match(ra.stdout, /\[3\/4\] rolling ICs, alerts and factor health/);
+  assert.match(ra.stdout, /monitor: simulator\(seed=7\) 2024-12-31: 41 factors/);
+  const rb = cli('monitor', '--asof', '2024-12-31', '--quiet', '--out', b);
+  assert.equal(rb.status, 0, rb.stderr);
+  const dir = path.join('simulator_seed_7', 'monitor_2024-12-31');
+  const files = readdirSync(path.join(a, dir)).sort();
+  assert.deepEqual(files, ['alerts.csv', 'health.csv', 'health_history.csv', 'monitor.md', 'rolling_ic.csv']);
+  for (const f of files) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
+  const health = csvRows(path.join(a, dir, 'health.csv'));
+  assert.equal(health.find((r) => r.factor === 'crowding_volume_z')?.status, 'failed');
+  assert.equal(health.find((r) => r.factor === 'mom_12_1')?.status, 'healthy');
+  const alerts = csvRows(path.join(a, dir, 'alerts.csv')).filter((r) => r.factor === 'crowding_volume_z');
+  assert.ok(alerts.length > 0 && alerts.every((r) => r.date > '2020-01-31'), 'crowding alerts only after the planted switch-off (2020-01-31)');
+  const bad = cli('monitor', '--asof', '2024-12-30', '--out', path.join(a, 'bad'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /MONITOR_UNKNOWN_DATE/);
+  assert.ok(!existsSync(path.join(a, 'bad')), 'no output folder from a failed monitor');
+});

@@ -1,0 +1,73 @@
+/**
+ * `rotation monitor`: the monitoring report of the model's factors as of a rebalance date
+ * (src/monitor/report.ts): factor health with reasons, alert history, rolling 12M/36M IC and ICIR,
+ * and the health timeline, written to `<out>/<dataset>/monitor_<date>/` (schemas: docs/outputs.md).
+ */
+import path from 'node:path';
+import type { MarketDataset } from '../data/types.js';
+import { factorStudy, type FactorStudy } from '../evaluate/study.js';
+import { alertSummary, healthCountRows, monitorReport, type MonitorReport } from '../monitor/report.js';
+import { toCsv } from '../report/csv.js';
+import { markdownTable } from '../report/table.js';
+import { datasetSlug, loadDataset } from './run.js';
+import { runStages } from './progress.js';
+import { writeOutputs, type OutputFile } from './outputs.js';
+
+export interface MonitorOptions {
+  data: string;
+  seed: number;
+  /** A rebalance date, or 'latest'. */
+  asOf: string;
+  /** Output folder; files go to <out>/<dataset>/monitor_<date>/. */
+  out: string;
+  quiet: boolean;
+}
+
+/** The summary Markdown: counts, the health table, alert counts. */
+function monitorMarkdown(r: MonitorReport): string {
+  const f3 = { digits: 3 }, f2 = { digits: 2 };
+  return [
+    `# Factor monitor: ${r.dataset}, ${r.asOf}`, '',
+    `Rules: low-ic when the ${r.rules.shortWindow}-IC mean < ${r.rules.lowIc}; sign-flip when the ${r.rules.longWindow}-IC mean and the long-run mean differ in sign; ` +
+      `t-stat-drop when t over ${r.rules.longWindow} ICs < ${r.rules.minT} while the long-run t >= ${r.rules.significantT}. Only ICs known at each date are used.`, '',
+    markdownTable(healthCountRows(r)), '',
+    '## Health', '',
+    markdownTable(r.health, { columns: ['factor', 'status', 'meanIcShort', 'meanIcLong', 'meanIcLongRun', 'tStatLong', 'reasons'],
+      formats: { meanIcShort: f3, meanIcLong: f3, meanIcLongRun: f3, tStatLong: f2 } }), '',
+    '## Alerts to date', '',
+    markdownTable(alertSummary(r)), '',
+  ].join('\n');
+}
+
+/** The report's files (module comment), not yet written. */
+export function monitorFiles(r: MonitorReport, dir: string): OutputFile[] {
+  const history = r.factors.flatMap((f) => r.history.dates.map((date, t) => ({ date, factor: f, status: r.history.status[f][t] })));
+  return [
+    { file: path.join(dir, 'monitor.md'), text: monitorMarkdown(r) },
+    { file: path.join(dir, 'health.csv'), text: toCsv(r.health, ['date', 'factor', 'status', 'meanIcShort', 'meanIcLong', 'meanIcLongRun', 'tStatLong', 'reasons']) },
+    { file: path.join(dir, 'alerts.csv'), text: toCsv(r.alerts, ['date', 'factor', 'alert', 'value', 'threshold']) },
+    { file: path.join(dir, 'rolling_ic.csv'), text: toCsv(r.rolling, ['date', 'factor', 'window', 'n', 'meanIc', 'stdIc', 'icir', 'tStat']) },
+    { file: path.join(dir, 'health_history.csv'), text: toCsv(history, ['date', 'factor', 'status']) },
+  ];
+}
+
+/** `rotation monitor` (module comment). */
+export async function monitorCommand(opts: MonitorOptions): Promise<{ report: MonitorReport; dir: string }> {
+  const s: { ds?: MarketDataset; study?: FactorStudy; report?: MonitorReport; dir?: string } = {};
+  await runStages([
+    { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: () => { s.ds = loadDataset(opts.data, opts.seed); } },
+    { name: 'factors and their monthly rank ICs', run: () => { s.study = factorStudy(s.ds!, [1]); } },
+    { name: 'rolling ICs, alerts and factor health', run: () => { s.report = monitorReport(s.study!, { asOf: opts.asOf === 'latest' ? undefined : opts.asOf }); } },
+    { name: 'write the monitor report', run: () => {
+      s.dir = path.join(opts.out, datasetSlug(s.ds!.name), `monitor_${s.report!.asOf}`);
+      writeOutputs(monitorFiles(s.report!, s.dir));
+    } },
+  ], opts.quiet);
+  const r = s.report!;
+  const counts = healthCountRows(r).filter((c) => c.factors > 0).map((c) => `${c.factors} ${c.status}`).join(', ');
+  console.log(`monitor: ${r.dataset} ${r.asOf}: ${r.factors.length} factors (${counts}) → ${s.dir}/`);
+  if (!opts.quiet) {
+    for (const h of r.health.filter((x) => x.status === 'failed' || x.status === 'weakening')) console.log(`  ${h.status.padEnd(9)} ${h.factor}: ${h.reasons}`);
+  }
+  return { report: r, dir: s.dir! };
+}

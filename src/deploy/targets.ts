@@ -12,13 +12,10 @@
 import { RotationError } from '../errors.js';
 import type { MarketDataset } from '../data/types.js';
 import { factorStudy, type FactorStudy } from '../evaluate/study.js';
-import { availableIndustries, causalComposite, dailyReturns, scoredDates, walkWeights } from '../portfolio/study.js';
+import { availableIndustries, causalComposite, dailyReturns, modelAllocators, scoredDates, walkWeights } from '../portfolio/study.js';
 import type { Panel } from '../panel/panel.js';
-import { scoreAllocator } from '../portfolio/weights.js';
-import { scoreOptimizerAllocator } from '../portfolio/optimizer.js';
 import { walkAllocator } from '../portfolio/walk.js';
 import type { Solver } from '../portfolio/optimizer.js';
-import { toCsv, writeFileAtomic } from '../report/csv.js';
 
 export interface TargetRow {
   date: string; industry: string; name: string; score: number; rank: number;
@@ -58,9 +55,8 @@ export function targetWeights(ds: MarketDataset, asOfArg: string, solver?: Solve
       `asOf ${asOf} is ${cal.includes(asOf) ? 'not a rebalance date' : 'not a trading day'}`, { asOf, previousRebalance: before ?? 'none', nextRebalance: after ?? 'none' },
       `use the nearest rebalance date: ${before ?? ''}${before && after ? ' or ' : ''}${after ?? ''}`);
   }
-  const allocator = solver
-    ? scoreOptimizerAllocator(solver, { constraints: { caps: 0.15, maxHoldings: 10, turnoverBudget: 0.6 }, name: 'model: optimizer' })
-    : scoreAllocator({ method: 'top-k', k: 5 });
+  const models = modelAllocators(solver);
+  const allocator = models[models.length - 1].allocator; // the optimizer when a solver is given, else top-5
   const returns = dailyReturns(ds.industryBars.close);
   const dates = scored.filter((d) => d <= asOf);
   const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: availableIndustries(ds) });
@@ -90,9 +86,4 @@ export function targetWeights(ds: MarketDataset, asOfArg: string, solver?: Solve
   rows.sort((a, b) => (Number.isNaN(a.score) ? 1 : 0) - (Number.isNaN(b.score) ? 1 : 0) || b.score - a.score || (a.industry < b.industry ? -1 : 1));
   rows.forEach((r, i) => { r.rank = Number.isNaN(r.score) ? NaN : i + 1; });
   return rows;
-}
-
-/** Write target rows as CSV (toCsv + writeFileAtomic). */
-export function writeTargets(file: string, rows: readonly TargetRow[]): void {
-  writeFileAtomic(file, toCsv(rows));
 }

@@ -43,7 +43,8 @@ const DIGIT_BITS = 12;
 const DIGIT_SIZE = 1 << DIGIT_BITS;
 const DIGIT_MASK = DIGIT_SIZE - 1;
 const WINDOW_BITS = 2 * DIGIT_BITS;
-const SMALL = 24;
+/** Below this size an insertion sort (≤ n²/4 moves on average) beats two 4096-bin radix passes. */
+const SMALL = 96;
 /** Index of the upper 32-bit word of a double in an Int32 view (1 on little-endian machines). */
 const HI_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 

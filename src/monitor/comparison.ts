@@ -34,6 +34,7 @@ import type { BacktestResult } from '../backtest/types.js';
 import { dynamicWeights } from './dynamicWeights.js';
 import type { HealthStatus } from './health.js';
 import type { AlertRules } from './alerts.js';
+import { studyFactorIds } from './report.js';
 
 export type Weighting = 'static' | 'dynamic';
 
@@ -66,17 +67,7 @@ export interface WeightingSchedules {
  * MONITOR_NO_FACTORS, MONITOR_UNKNOWN_FACTOR, MONITOR_BAD_ARGUMENT (weakeningShrink, rules).
  */
 export function weightingSchedules(study: FactorStudy, options: WeightingOptions = {}): WeightingSchedules {
-  const available = [...study.batch.results.keys()];
-  const factors = options.factors ? [...options.factors] : available;
-  if (factors.length === 0) {
-    throw new RotationError('MONITOR_NO_FACTORS', `No factor to weight in study "${study.dataset}"`,
-      { dataset: study.dataset, available: available.length }, 'run factorStudy on a dataset with at least one available factor, or pass factor ids');
-  }
-  const unknown = factors.filter((n) => !study.batch.results.has(n));
-  if (unknown.length) {
-    throw new RotationError('MONITOR_UNKNOWN_FACTOR', `Factor(s) not in study "${study.dataset}": ${unknown.join(', ')}`,
-      { dataset: study.dataset, unknown, available }, 'pass ids of factors the study computed (study.batch.results)');
-  }
+  const factors = studyFactorIds(study, options.factors);
   const aligned = alignedFactors(study, factors);
   const ics = icByFactor(aligned, study.forward, CAUSAL_ICIR_OPTIONS.horizon, { method: 'rank' });
   const stat = icirWeights(ics, CAUSAL_ICIR_OPTIONS);

@@ -78,11 +78,15 @@ export interface MonitorReport {
  * name, in `factors` order. Errors: MONITOR_NO_FACTORS (no factor in the study or an empty list),
  * MONITOR_UNKNOWN_FACTOR (a name the study did not compute).
  */
-export function monitorIcs(study: FactorStudy, options: MonitorIcOptions = {}): Record<string, IcByDate> {
+/**
+ * The factor ids to monitor or weight: `factors` (default every factor the study computed).
+ * Errors: MONITOR_NO_FACTORS (none), MONITOR_UNKNOWN_FACTOR (an id the study did not compute).
+ */
+export function studyFactorIds(study: FactorStudy, factors?: readonly string[]): string[] {
   const available = [...study.batch.results.keys()];
-  const names = options.factors ? [...options.factors] : available;
+  const names = factors ? [...factors] : available;
   if (names.length === 0) {
-    throw new RotationError('MONITOR_NO_FACTORS', `No factor to monitor in study "${study.dataset}"`,
+    throw new RotationError('MONITOR_NO_FACTORS', `No factor in study "${study.dataset}"`,
       { dataset: study.dataset, available: available.length }, 'run factorStudy on a dataset with at least one available factor, or pass factor ids');
   }
   const unknown = names.filter((n) => !study.batch.results.has(n));
@@ -90,6 +94,11 @@ export function monitorIcs(study: FactorStudy, options: MonitorIcOptions = {}): 
     throw new RotationError('MONITOR_UNKNOWN_FACTOR', `Factor(s) not in study "${study.dataset}": ${unknown.join(', ')}`,
       { dataset: study.dataset, unknown, available }, 'pass ids of factors the study computed (study.batch.results)');
   }
+  return names;
+}
+
+export function monitorIcs(study: FactorStudy, options: MonitorIcOptions = {}): Record<string, IcByDate> {
+  const names = studyFactorIds(study, options.factors);
   return icByFactor(alignedFactors(study, names), study.forward, options.horizon ?? 1, { method: 'rank' });
 }
 

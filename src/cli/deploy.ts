@@ -70,8 +70,11 @@ function defaultOut(ds: MarketDataset, kind: string, asOf: string): string {
 
 interface Computed { ds: MarketDataset; targets: TargetRow[] }
 
+/** What the commands compute, stage by stage. */
+interface CommandState { ds?: MarketDataset; solver?: Solver; targets?: TargetRow[]; file?: string }
+
 /** Load, study, and compute the target rows (progress stages). */
-function targetStages(opts: AllocateOptions, state: { ds?: MarketDataset; solver?: Solver; targets?: TargetRow[] }) {
+function targetStages(opts: AllocateOptions, state: CommandState) {
   return [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       state.ds = loadDataset(opts.data, opts.seed);
@@ -91,13 +94,12 @@ function targetSummary(rows: readonly TargetRow[]): string {
 
 /** `rotation allocate`: write the targets CSV; returns what was written. */
 export async function allocateCommand(opts: AllocateOptions): Promise<Computed & { file: string }> {
-  const state: { ds?: MarketDataset; solver?: Solver; targets?: TargetRow[] } = {};
+  const state: CommandState = {};
   await runStages([...targetStages(opts, state), { name: 'write targets', run: () => {
-    const file = opts.out ?? defaultOut(state.ds!, 'targets', state.targets![0].date);
-    writeOutputs([{ file, text: toCsv(state.targets!, TARGET_COLUMNS) }]);
-    (state as { file?: string }).file = file;
+    state.file = opts.out ?? defaultOut(state.ds!, 'targets', state.targets![0].date);
+    writeOutputs([{ file: state.file, text: toCsv(state.targets!, TARGET_COLUMNS) }]);
   } }], opts.quiet);
-  const file = (state as { file?: string }).file!;
+  const file = state.file!;
   console.log(`allocate: ${state.ds!.name} ${state.targets![0].date} (${opts.method}): ${state.targets!.filter((r) => r.targetWeight > 1e-9).length} industries held → ${file}`);
   if (!opts.quiet) console.log(targetSummary(state.targets!));
   return { ds: state.ds!, targets: state.targets!, file };
@@ -107,7 +109,7 @@ export async function allocateCommand(opts: AllocateOptions): Promise<Computed &
 export async function ordersCommand(opts: OrdersOptions): Promise<{ orders: DeploymentOrders; file: string }> {
   const holdingsFile = readInputFile(opts.holdings, 'holdings');
   const mapFile = opts.instruments ? readInputFile(opts.instruments, 'instruments') : undefined;
-  const state: { ds?: MarketDataset; solver?: Solver; targets?: TargetRow[]; holdings?: Holding[]; map?: ParsedInstrumentMap; orders?: DeploymentOrders; file?: string } = {};
+  const state: CommandState & { holdings?: Holding[]; map?: ParsedInstrumentMap; orders?: DeploymentOrders } = {};
   const [load, study] = targetStages(opts, state);
   await runStages([
     load,

@@ -1,19 +1,10 @@
 /** Shared helpers of the evaluate and combine unit tests. */
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { createPanel, type Panel } from '../../../src/panel/panel.js';
 import { createRng } from '../../../src/random.js';
 
-export function throwsCode(fn: () => unknown, code: string): RotationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RotationError, `expected RotationError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
+/** The shared assertion (test/unit/assertions.ts), re-exported for these tests. */
+export { throwsCode } from '../assertions.js';
 
 /** T consecutive daily ISO dates from 2020-01-01. */
 export function days(T: number, start = Date.UTC(2020, 0, 1)): string[] {

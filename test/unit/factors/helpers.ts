@@ -2,7 +2,6 @@
  * Small synthetic MarketDatasets for hand-worked factor tests (not a test file itself).
  */
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { createPanel, type Panel } from '../../../src/panel/panel.js';
 import type {
   ForecastRecord, FundamentalRecord, IntradayBars, MarketDataset, MembershipRecord, StockData,
@@ -115,16 +114,8 @@ export function report(stock: string, reportPeriod: string, announceDate: string
   };
 }
 
-export function throwsCode(fn: () => unknown, code: string): RotationError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RotationError, `expected RotationError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
+/** The shared assertion (test/unit/assertions.ts), re-exported for these tests. */
+export { throwsCode } from '../assertions.js';
 
 /** Value of a result panel at (date, industry). */
 export function cellOf(p: Panel, date: string, code: string): number {

@@ -32,10 +32,7 @@ import { checkPeriodsPerYear } from '../metrics/returns.js';
 import { DAILY_PERIODS_PER_YEAR } from '../metrics/conventions.js';
 import { costRate } from './costs.js';
 import { resolveWeightSchedule, DEFAULT_WEIGHT_TOLERANCE } from './weights.js';
-import type { BacktestInput, BacktestResult, BenchmarkSpec, Execution, RebalanceRecord, RuinRecord } from './types.js';
-
-/** Default rebalance periods per year assumed when `rebalance` is a plain date list. */
-const LIST_REBALANCE_PERIODS_PER_YEAR = 12;
+import type { RebalanceSchedule, BacktestInput, BacktestResult, BenchmarkSpec, Execution, RebalanceRecord, RuinRecord } from './types.js';
 
 interface CoreInput {
   close: Float64Array;
@@ -164,18 +161,24 @@ function throwGaps(out: CoreOutput, series: string): void {
   }
 }
 
-/** Rebalance calendar dates and their periods per year. */
-function resolveRebalance(input: BacktestInput, notes: string[]): { dates: string[]; periodsPerYear: number } {
+/**
+ * Rebalance calendar dates and their periods per year. A bare date list is refused
+ * (BT_REBALANCE_NO_PERIODS): its periods per year cannot be inferred, and assuming 12 once
+ * annualized an every-other-month walk as if it were monthly.
+ */
+function resolveRebalance(input: BacktestInput): { dates: string[]; periodsPerYear: number } {
   const r = input.rebalance;
   if (r === undefined) {
     const cal = rebalanceCalendar(input.close.dates, { frequency: 'M', anchor: 'end' });
     return { dates: cal.dates, periodsPerYear: cal.periodsPerYear };
   }
   if (Array.isArray(r)) {
-    notes.push(`rebalance dates given as a list: rebalance periodsPerYear taken as ${LIST_REBALANCE_PERIODS_PER_YEAR} (pass a RebalanceCalendar to state it)`);
-    return { dates: [...(r as readonly string[])], periodsPerYear: LIST_REBALANCE_PERIODS_PER_YEAR };
+    throw new RotationError('BT_REBALANCE_NO_PERIODS', `rebalance was given as a bare list of ${r.length} date(s) without its periods per year`,
+      { first: r[0] ?? 'none', last: r[r.length - 1] ?? 'none' },
+      'pass { dates, periodsPerYear } (12 monthly, 6 every other month, 4 quarterly, 52 weekly) or a RebalanceCalendar from rebalanceCalendar()');
   }
-  const cal = r as RebalanceCalendar;
+  const cal = r as RebalanceSchedule;
+  checkPeriodsPerYear(cal.periodsPerYear, 'runBacktest (rebalance.periodsPerYear)');
   return { dates: [...cal.dates], periodsPerYear: cal.periodsPerYear };
 }
 
@@ -227,7 +230,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const N = close.assets.length, dates = close.dates, di = dateIndex(close);
 
   // rebalance calendar and weight dates
-  const reb = resolveRebalance(input, notes);
+  const reb = resolveRebalance(input);
   const offCal = reb.dates.filter((d) => !di.has(d));
   if (offCal.length) {
     throw new RotationError('BT_REBALANCE_OFF_CALENDAR', `${offCal.length} rebalance date(s) are not trading dates of the close panel`,

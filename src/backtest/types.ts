@@ -29,6 +29,15 @@ export type WeightSchedule = Panel | readonly TargetWeights[];
 export type Execution = 'close' | 'next-open';
 
 /**
+ * Rebalance dates with the periods per year they stand for (a RebalanceCalendar fits). The
+ * periods per year travel with the dates: an every-other-month schedule is 6, not 12.
+ */
+export interface RebalanceSchedule {
+  readonly dates: readonly string[];
+  readonly periodsPerYear: number;
+}
+
+/**
  * The benchmark the strategy is measured against (daily returns on the backtest's dates):
  * - 'equal-weight' (default): b_t = mean of r_t,i over industries with a valid return on t
  *   (rebalanced daily);
@@ -52,10 +61,11 @@ export interface BacktestInput {
   open?: Panel;
   weights: WeightSchedule;
   /**
-   * Rebalance calendar the weight dates must belong to; default: month ends of `close.dates`
-   * (rebalanceCalendar M/end, partial last month dropped).
+   * Rebalance calendar the weight dates must belong to, with its periods per year; default: month
+   * ends of `close.dates` (rebalanceCalendar M/end, partial last month dropped). A bare date list
+   * is refused (BT_REBALANCE_NO_PERIODS): say how many periods a year it stands for.
    */
-  rebalance?: readonly string[] | RebalanceCalendar;
+  rebalance?: RebalanceSchedule | RebalanceCalendar | readonly string[];
   benchmark?: BenchmarkSpec;
   /** Proportional cost per unit of value traded (buys and sells), in basis points. Default 0. */
   costBps?: number;

@@ -10,9 +10,9 @@
  */
 import { RotationError } from '../errors.js';
 import { isIsoDate, sliceDates, type Panel } from '../panel/panel.js';
-import { rebalanceCalendar, type RebalanceCalendar } from '../data/calendar.js';
+import { rebalanceCalendar } from '../data/calendar.js';
 import { runBacktest, sliceBacktest } from './engine.js';
-import type { BacktestInput, BacktestResult, NamedWeights, TargetWeights } from './types.js';
+import type { BacktestInput, BacktestResult, NamedWeights, RebalanceSchedule, TargetWeights } from './types.js';
 
 /** What the callback sees at decision date t: copies of the data up to t, nothing later. */
 export interface WalkForwardContext {
@@ -132,8 +132,8 @@ export function walkForward(options: WalkForwardOptions): WalkForwardResult {
       'pass e.g. { kind: "rolling", length: 756 } for three years of daily history');
   }
   const minHistory = options.minHistory ?? (window.kind === 'rolling' ? window.length : 1);
-  const reb: readonly string[] | RebalanceCalendar = options.rebalance ?? rebalanceCalendar(close.dates, { frequency: 'M', anchor: 'end' });
-  const rebDates = Array.isArray(reb) ? (reb as readonly string[]) : (reb as RebalanceCalendar).dates;
+  const reb = options.rebalance ?? rebalanceCalendar(close.dates, { frequency: 'M', anchor: 'end' });
+  const rebDates = Array.isArray(reb) ? (reb as readonly string[]) : (reb as RebalanceSchedule).dates;
   const end = options.end ?? close.dates[close.dates.length - 1];
   const di = new Map(close.dates.map((d, t) => [d, t]));
 

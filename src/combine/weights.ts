@@ -128,8 +128,8 @@ function checkOptions(o: IcWeightOptions): { h: number; window: number | 'expand
   return { h, window, minObs };
 }
 
-/** Window W(t) = [lo, hi] of IC dates usable at t (hi < lo = empty). */
-function windowOf(t: number, h: number, window: number | 'expanding'): [number, number] {
+/** Window W(t) = [lo, hi] of IC dates usable at t: hi = t − horizon, lo = 0 (expanding) or hi − window + 1 (hi < lo = empty). */
+export function knownIcWindow(t: number, h: number, window: number | 'expanding'): [number, number] {
   const hi = t - h;
   const lo = window === 'expanding' ? 0 : Math.max(0, hi - window + 1);
   return [lo, hi];
@@ -191,7 +191,7 @@ function icStatWeights(method: 'ic-mean' | 'icir', ics: IcSeriesSet, options: Ic
   const s = newSchedule(method, m, h, window);
   const v = new Float64Array(m.K), eligible = new Array<boolean>(m.K);
   for (let t = 0; t < m.T; t++) {
-    const [lo, hi] = windowOf(t, h, window);
+    const [lo, hi] = knownIcWindow(t, h, window);
     let any = false, best = 0;
     for (let k = 0; k < m.K; k++) {
       const st = hi >= lo ? columnStats(m, k, lo, hi) : { n: 0, mean: NaN, std: NaN };
@@ -412,7 +412,7 @@ export function maxIcirWeights(ics: IcSeriesSet, options: MaxIcirOptions): Weigh
   const s = newSchedule('max-icir', m, h, window);
   const eligible = new Array<boolean>(m.K);
   for (let t = 0; t < m.T; t++) {
-    const [lo, hi] = windowOf(t, h, window);
+    const [lo, hi] = knownIcWindow(t, h, window);
     const idx: number[] = [];
     for (let k = 0; k < m.K; k++) {
       eligible[k] = hi >= lo && columnStats(m, k, lo, hi).n >= minObs;

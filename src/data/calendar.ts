@@ -52,7 +52,8 @@ export interface RebalanceCalendar {
   anchor: RebalanceAnchor;
 }
 
-const PERIODS_PER_YEAR: Readonly<Record<RebalanceFrequency, number>> = { M: 12, '2M': 6, Q: 4, W: 52 };
+/** Rebalance periods per year of each calendar frequency: the one home of 12, 6, 4 and 52. */
+export const PERIODS_PER_YEAR: Readonly<Record<RebalanceFrequency, number>> = Object.freeze({ M: 12, '2M': 6, Q: 4, W: 52 });
 const MS_PER_DAY = 86_400_000;
 
 /** Days since 1970-01-01 of an ISO date (UTC). */

@@ -30,7 +30,7 @@ test('equal weight rebalanced daily reproduces the equal-weight benchmark exactl
   const closeP = randomCloses(11, 300, 31);
   const reb = closeP.dates.slice(0, -1);
   const weights: TargetWeights[] = reb.map((date) => ({ date, weights: ew(closeP.assets) }));
-  const bt = runBacktest({ close: closeP, weights, rebalance: reb });
+  const bt = runBacktest({ close: closeP, weights, rebalance: { dates: reb, periodsPerYear: 252 } });
   assert.equal(bt.returns.length, 299);
   let maxDiff = 0;
   for (let t = 0; t < bt.returns.length; t++) maxDiff = Math.max(maxDiff, Math.abs(bt.returns[t] - bt.benchmarkReturns[t]));
@@ -42,7 +42,7 @@ test('equal weight rebalanced daily reproduces the equal-weight benchmark exactl
 test('monthly equal weight differs from the daily-rebalanced benchmark only by drift (2 assets, by hand)', () => {
   const dates = ['2024-01-31', '2024-02-01', '2024-02-02', '2024-02-05'];
   const closeP = panelOf(dates, ['A', 'B'], [[100, 100], [110, 95], [99, 104.5], [99, 104.5]]);
-  const bt = runBacktest({ close: closeP, weights: [{ date: '2024-01-31', weights: { A: 0.5, B: 0.5 } }], rebalance: ['2024-01-31'] });
+  const bt = runBacktest({ close: closeP, weights: [{ date: '2024-01-31', weights: { A: 0.5, B: 0.5 } }], rebalance: { dates: ['2024-01-31'], periodsPerYear: 12 } });
   // day 1: 0.5 · 10% + 0.5 · (−5%) = 2.5% = benchmark
   close(bt.returns[0], 0.025); close(bt.benchmarkReturns[0], 0.025);
   // drift: wA = 0.5 · 1.1 / 1.025, wB = 0.5 · 0.95 / 1.025
@@ -61,7 +61,7 @@ test('drift, trade and cost arithmetic by hand (close execution, 25 bps)', () =>
   const closeP = panelOf(dates, ['A', 'B', 'C'], [[10, 20, 50], [11, 20, 45], [12.1, 19, 45], [12.1, 20.9, 49.5]]);
   const c = 25 / 1e4;
   const bt = runBacktest({
-    close: closeP, costBps: 25, rebalance: ['2024-01-31', '2024-02-29'],
+    close: closeP, costBps: 25, rebalance: { dates: ['2024-01-31', '2024-02-29'], periodsPerYear: 12 },
     weights: [{ date: '2024-01-31', weights: { A: 0.5, B: 0.3, C: 0.2 } }, { date: '2024-02-29', weights: { A: 0.2, B: 0.2, C: 0.6 } }],
   });
   // day 1 (2024-02-01): initial build from cash, traded = 1, cost c · 1 booked on the first day held
@@ -99,7 +99,7 @@ test('next-open execution by hand: overnight on old weights, trade at the open, 
   const openP = panelOf(dates, ['A', 'B'], [[99, 50], [102, 51], [108, 54], [115, 56]]);
   const c = 10 / 1e4;
   const bt = runBacktest({
-    close: closeP, open: openP, execution: 'next-open', costBps: 10, rebalance: ['2024-01-31', '2024-02-29'],
+    close: closeP, open: openP, execution: 'next-open', costBps: 10, rebalance: { dates: ['2024-01-31', '2024-02-29'], periodsPerYear: 12 },
     weights: [{ date: '2024-01-31', weights: { A: 1, B: 0 } }, { date: '2024-02-29', weights: { A: 0, B: 1 } }],
   });
   // day 1: cash overnight (0), buy A at the open 102 (traded 1, cost c), intraday 104/102 − 1
@@ -115,14 +115,14 @@ test('next-open execution by hand: overnight on old weights, trade at the open, 
   close(bt.rebalances[1].traded, 2); close(bt.rebalances[1].turnover, 1);
   // the benchmark still earns close to close
   close(bt.benchmarkReturns[0], (104 / 100 - 1 + 0) / 2);
-  throwsCode(() => runBacktest({ close: closeP, execution: 'next-open', weights: [{ date: '2024-01-31', weights: { A: 1 } }], rebalance: ['2024-01-31'] }), 'BT_NO_OPEN');
+  throwsCode(() => runBacktest({ close: closeP, execution: 'next-open', weights: [{ date: '2024-01-31', weights: { A: 1 } }], rebalance: { dates: ['2024-01-31'], periodsPerYear: 12 } }), 'BT_NO_OPEN');
 });
 
 test('a missing open falls back to the previous close, counted in the notes', () => {
   const dates = ['2024-01-31', '2024-02-01', '2024-02-02'];
   const closeP = panelOf(dates, ['A', 'B'], [[100, 50], [104, 50], [110, 55]]);
   const openP = panelOf(dates, ['A', 'B'], [[99, 50], [NaN, 51], [108, 54]]);
-  const bt = runBacktest({ close: closeP, open: openP, execution: 'next-open', weights: [{ date: '2024-01-31', weights: { A: 1 } }], rebalance: ['2024-01-31'] });
+  const bt = runBacktest({ close: closeP, open: openP, execution: 'next-open', weights: [{ date: '2024-01-31', weights: { A: 1 } }], rebalance: { dates: ['2024-01-31'], periodsPerYear: 12 } });
   close(bt.returns[0], 104 / 100 - 1);
   assert.ok(bt.notes.some((n) => /had no open/.test(n)));
 });
@@ -138,43 +138,43 @@ test('weights on dates that are not rebalance dates: named error listing them', 
   assert.deepEqual(e2.where.dates, [cal.dates[1]]);
   const held = runBacktest({ close: closeP, weights: [{ date: cal.dates[0], weights: ew(closeP.assets) }], rebalance: cal, onMissingWeights: 'hold' });
   assert.ok(held.notes.some((n) => /held/.test(n)));
-  throwsCode(() => runBacktest({ close: closeP, weights, rebalance: [...cal.dates, '2020-02-01'] }), 'BT_REBALANCE_OFF_CALENDAR');
+  throwsCode(() => runBacktest({ close: closeP, weights, rebalance: { dates: [...cal.dates, '2020-02-01'], periodsPerYear: 12 } }), 'BT_REBALANCE_OFF_CALENDAR');
 });
 
 test('weights not summing to 1, negative, NaN or on unknown industries: the date and industry are named', () => {
   const closeP = randomCloses(4, 30, 3);
   const d = closeP.dates[0];
-  const e1 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 0.5, I02: 0.3 } }], rebalance: [d] }), 'BT_WEIGHTS_SUM');
+  const e1 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 0.5, I02: 0.3 } }], rebalance: { dates: [d], periodsPerYear: 12 } }), 'BT_WEIGHTS_SUM');
   assert.deepEqual(e1.where.dates, [d]);
-  const e2 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1.2, I02: -0.2 } }], rebalance: [d] }), 'BT_WEIGHTS_NEGATIVE');
+  const e2 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1.2, I02: -0.2 } }], rebalance: { dates: [d], periodsPerYear: 12 } }), 'BT_WEIGHTS_NEGATIVE');
   assert.match(e2.message, new RegExp(`${d} I02`));
-  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: NaN, I02: 1 } }], rebalance: [d] }), 'BT_WEIGHTS_NAN');
-  const e4 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { XX: 1 } }], rebalance: [d] }), 'BT_UNKNOWN_INDUSTRY');
+  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: NaN, I02: 1 } }], rebalance: { dates: [d], periodsPerYear: 12 } }), 'BT_WEIGHTS_NAN');
+  const e4 = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { XX: 1 } }], rebalance: { dates: [d], periodsPerYear: 12 } }), 'BT_UNKNOWN_INDUSTRY');
   assert.deepEqual(e4.where.industries, ['XX']);
   // an unknown industry with weight 0 is harmless (allocators over a wider universe)
-  assert.equal(runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1, XX: 0 } }], rebalance: [d] }).targets.values[0], 1);
-  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }, { date: d, weights: { I02: 1 } }], rebalance: [d] }), 'BT_DUPLICATE_WEIGHTS');
-  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }], rebalance: [d], costBps: -5 }), 'BT_BAD_COST');
+  assert.equal(runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1, XX: 0 } }], rebalance: { dates: [d], periodsPerYear: 12 } }).targets.values[0], 1);
+  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }, { date: d, weights: { I02: 1 } }], rebalance: { dates: [d], periodsPerYear: 12 } }), 'BT_DUPLICATE_WEIGHTS');
+  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }], rebalance: { dates: [d], periodsPerYear: 12 }, costBps: -5 }), 'BT_BAD_COST');
   // a weights Panel works like the list; tiny negatives are solver noise, clipped
   const wp = panelOf([d], ['I01', 'I02', 'I03'], [[0.5, 0.5 + 1e-13, -1e-13]]);
-  const bt = runBacktest({ close: closeP, weights: wp, rebalance: [d] });
+  const bt = runBacktest({ close: closeP, weights: wp, rebalance: { dates: [d], periodsPerYear: 12 } });
   close(bt.targets.values[2], 0);
 });
 
 test('a held industry without a return (gap in the closes) is a named error listing the dates', () => {
   const dates = businessDays('2024-01-01', 6);
   const closeP = panelOf(dates, ['A', 'B'], [[1, 1], [1.1, 1], [NaN, 1.1], [NaN, 1.2], [1.2, 1.1], [1.3, 1]]);
-  const e = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 0.5, B: 0.5 } }], rebalance: [dates[0]] }), 'BT_RETURN_GAP');
+  const e = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 0.5, B: 0.5 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 } }), 'BT_RETURN_GAP');
   assert.deepEqual(e.where.dates, [dates[2], dates[3], dates[4]]);
   // an industry not held may have gaps; the equal-weight benchmark averages the valid ones
-  const bt = runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { B: 1 } }], rebalance: [dates[0]] });
+  const bt = runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { B: 1 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 } });
   close(bt.benchmarkReturns[1], 0.1);
 });
 
 test('a benchmark on a different calendar is a named error; supplied returns and weights benchmarks', () => {
   const closeP = randomCloses(5, 60, 4);
   const d0 = closeP.dates[0];
-  const base = { close: closeP, weights: [{ date: d0, weights: ew(closeP.assets) }], rebalance: [d0] };
+  const base = { close: closeP, weights: [{ date: d0, weights: ew(closeP.assets) }], rebalance: { dates: [d0], periodsPerYear: 12 } };
   const ref = runBacktest(base);
   const e = throwsCode(() => runBacktest({ ...base, benchmark: { kind: 'returns', dates: ref.dates.slice(5), returns: ref.benchmarkReturns.slice(5) } }), 'BT_BENCHMARK_CALENDAR');
   assert.equal((e.where.missing as string[]).length, 5);
@@ -209,7 +209,7 @@ test('a window shorter than 12 rebalance periods runs; metrics that need more ar
 test('negative wealth is reported, never logged', () => {
   const dates = businessDays('2024-01-01', 5);
   const closeP = panelOf(dates, ['A', 'B'], [[100, 100], [110, 101], [-55, 102], [-50, 103], [-40, 104]]);
-  const bt = runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 1 } }], rebalance: [dates[0]] });
+  const bt = runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 1 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 } });
   assert.equal(bt.ruin[0].series, 'strategy');
   assert.equal(bt.ruin[0].date, dates[2]);
   assert.ok(bt.ruin[0].wealth < 0);
@@ -260,4 +260,12 @@ test('cost sensitivity reruns at 0, 10, 20, 50 bps: CAGR falls, cost drag rises,
     assert.ok(cs.rows[k].costDrag > cs.rows[k - 1].costDrag);
   }
   assert.ok(cs.rows[0].turnover > 0);
+});
+
+test('a bare rebalance date list is refused: its periods per year must be stated (BT_REBALANCE_NO_PERIODS)', () => {
+  const closeP = randomCloses(5, 80, 3);
+  const d = closeP.dates[0];
+  const e = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }], rebalance: [d] }), 'BT_REBALANCE_NO_PERIODS');
+  assert.match(e.fix, /periodsPerYear/);
+  throwsCode(() => runBacktest({ close: closeP, weights: [{ date: d, weights: { I01: 1 } }], rebalance: { dates: [d], periodsPerYear: 0 } }), 'METRIC_BAD_PERIODS_PER_YEAR');
 });

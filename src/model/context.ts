@@ -1,0 +1,77 @@
+/**
+ * What every spec run on one dataset shares: daily returns, the industries tradable on each date,
+ * the factor study per factor calendar (computed once, on first use), and the solver.
+ */
+import { createPanel, type Panel } from '../panel/panel.js';
+import type { MarketDataset } from '../data/types.js';
+import type { Solver } from '../portfolio/optimizer.js';
+import type { WalkResult } from '../portfolio/walk.js';
+import { factorStudy, type FactorStudy } from './evidence.js';
+import type { BaseFrequency } from './spec.js';
+
+export interface ModelContext {
+  readonly ds: MarketDataset;
+  /** Daily simple returns of the industry closes. */
+  readonly returns: Panel;
+  /** Industries with a valid close on a date: what an allocator may hold then (the benchmark's universe). */
+  readonly available: (date: string) => string[];
+  /** HiGHS, needed by the score optimizer and mean-variance allocators. */
+  readonly solver?: Solver;
+  /** The factor study of a base calendar (1, 3, 6 periods ahead), computed once. */
+  study(frequency?: BaseFrequency): FactorStudy;
+}
+
+/** Daily simple returns r[t] = close[t]/close[t−1] − 1 (NaN on the first row or a missing close). */
+export function dailyReturns(close: Panel): Panel {
+  const T = close.dates.length, N = close.assets.length;
+  const v = new Float64Array(T * N).fill(NaN);
+  for (let t = 1; t < T; t++) {
+    for (let i = 0; i < N; i++) {
+      const a = close.values[(t - 1) * N + i], b = close.values[t * N + i];
+      if (a > 0 && b > 0) v[t * N + i] = b / a - 1;
+    }
+  }
+  return createPanel(close.dates, close.assets, v);
+}
+
+/** Industries with a valid close on each date: what an allocator may hold then (the benchmark's universe). */
+export function availableIndustries(ds: MarketDataset): (date: string) => string[] {
+  const close = ds.industryBars.close, N = close.assets.length;
+  const row = new Map(close.dates.map((d, t) => [d, t]));
+  return (date) => {
+    const t = row.get(date);
+    return t === undefined ? [] : close.assets.filter((_, i) => !Number.isNaN(close.values[t * N + i]));
+  };
+}
+
+/** Dates where `score` has at least `minScored` industries (the model can act). */
+export function scoredDates(score: Panel, minScored = 5): string[] {
+  const N = score.assets.length;
+  return score.dates.filter((_, t) => {
+    let c = 0;
+    for (let i = 0; i < N; i++) if (!Number.isNaN(score.values[t * N + i])) c++;
+    return c >= minScored;
+  });
+}
+
+/** Target weights of a walk as a Panel over the dataset's industries (0 where not held). */
+export function walkWeights(walk: WalkResult, industries: readonly string[]): Panel {
+  const N = industries.length, col = new Map(industries.map((c, i) => [c, i]));
+  const v = new Float64Array(walk.dates.length * N);
+  walk.weights.forEach((w, k) => w.industries.forEach((c, j) => { v[k * N + col.get(c)!] = w.weights[j]; }));
+  return createPanel(walk.dates, industries, v);
+}
+
+/** A context for `ds`; studies are computed lazily and cached per base frequency. */
+export function modelContext(ds: MarketDataset, options: { solver?: Solver; study?: FactorStudy } = {}): ModelContext {
+  const studies = new Map<BaseFrequency, FactorStudy>();
+  if (options.study) studies.set(options.study.frequency, options.study);
+  return {
+    ds, returns: dailyReturns(ds.industryBars.close), available: availableIndustries(ds), solver: options.solver,
+    study(frequency: BaseFrequency = 'M') {
+      let s = studies.get(frequency);
+      if (!s) { s = factorStudy(ds, [1, 3, 6], frequency); studies.set(frequency, s); }
+      return s;
+    },
+  };
+}

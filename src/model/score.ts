@@ -1,0 +1,115 @@
+/**
+ * The model's composite score, spec-driven and causal at every date t:
+ *
+ *   z_f(t, i)  = preprocessing steps of the spec on factor f (direction-aligned), then the
+ *                composite's per-date z-score (src/combine/composite.ts)
+ *   w_f(t)     = composite weights (equal / IC mean / ICIR / max-ICIR) from rank ICs of horizon h
+ *                known at t (an IC dated s is known at s + h), restricted to the walk-forward
+ *                selection S(t) when the spec asks for it (src/combine/selection.ts)
+ *   score(t,i) = Σ_f w_f(t) z_f(t, i) / Σ_{f present} |w_f(t)|
+ *
+ * `scoreModel(spec, dataset, asOf)` ranks the industries at one scored date.
+ */
+import { RotationError } from '../errors.js';
+import type { Panel } from '../panel/panel.js';
+import type { MarketDataset } from '../data/types.js';
+import { runPipeline } from '../preprocess/pipeline.js';
+import { icByFactor } from '../evaluate/crossSection.js';
+import { equalWeights, icirWeights, icMeanWeights, maxIcirWeights, type WeightSchedule } from '../combine/weights.js';
+import { restrictSchedule, walkForwardSelection, type FactorSelection } from '../combine/selection.js';
+import { compositeScore } from '../combine/composite.js';
+import { alignedFactors, type FactorStudy } from './evidence.js';
+import { modelContext, scoredDates, type ModelContext } from './context.js';
+import type { ModelSpec } from './spec.js';
+
+export interface ModelScore {
+  /** Composite score, factor dates x industries (NaN where not scored). */
+  score: Panel;
+  /** Factor ids that entered (before selection), and their directions. */
+  factors: string[];
+  /** Weights per date (after selection). */
+  schedule: WeightSchedule;
+  /** The walk-forward selection, when the spec has one. */
+  selection?: FactorSelection;
+  /** Dates with at least calendar.minScored scored industries. */
+  scored: string[];
+  study: FactorStudy;
+}
+
+/** Factor ids of the spec available on the dataset (MODEL_FACTOR_UNAVAILABLE names a listed one that is not). */
+export function specFactors(spec: ModelSpec, study: FactorStudy): { ids: string[]; directions: Record<string, 1 | -1> } {
+  const have = [...study.batch.results.keys()];
+  if (spec.factors === 'all') return { ids: have, directions: {} };
+  const missing = spec.factors.filter((f) => !study.batch.results.has(f.id));
+  if (missing.length) {
+    const why = missing.map((m) => study.batch.unavailable.find((u) => u.id === m.id)).filter(Boolean).map((u) => `${u!.id} needs ${u!.missing.join(', ')}`);
+    throw new RotationError('MODEL_FACTOR_UNAVAILABLE', `${missing.length} factor(s) of spec "${spec.name}" cannot be computed on ${study.dataset}`,
+      { factors: missing.map((m) => m.id), reasons: why }, `remove them from the spec, or use "factors": "all" (every factor the dataset can compute)`);
+  }
+  return { ids: spec.factors.map((f) => f.id), directions: Object.fromEntries(spec.factors.filter((f) => f.direction).map((f) => [f.id, f.direction!])) };
+}
+
+function weightSchedule(spec: ModelSpec, names: string[], ics: ReturnType<typeof icByFactor>, dates: string[]): WeightSchedule {
+  const c = spec.composite;
+  const opts = { horizon: c.horizon, window: c.window, minObservations: c.minObservations };
+  switch (c.method) {
+    case 'equal': return equalWeights(names, dates);
+    case 'ic': return icMeanWeights(ics, opts);
+    case 'icir': return icirWeights(ics, opts);
+    case 'max-icir': return maxIcirWeights(ics, { ...opts, shrinkage: c.shrinkage, nonNegative: c.nonNegative });
+  }
+}
+
+/** The spec's composite score on the context's dataset (module comment). */
+export function modelScore(spec: ModelSpec, ctx: ModelContext): ModelScore {
+  const study = ctx.study(spec.calendar.frequency);
+  const { ids, directions } = specFactors(spec, study);
+  let factors = alignedFactors(study, ids, directions);
+  if (spec.preprocessing.length) {
+    factors = Object.fromEntries(ids.map((id) => [id, runPipeline(factors[id], spec.preprocessing, { name: id }).panel]));
+  }
+  const needIcs = spec.composite.method !== 'equal' || spec.selection.rule === 'walk-forward';
+  const ics = needIcs ? icByFactor(factors, study.forward, spec.composite.horizon, { method: 'rank' }) : {};
+  let schedule = weightSchedule(spec, ids, ics, study.dates);
+  let selection: FactorSelection | undefined;
+  if (spec.selection.rule === 'walk-forward') {
+    const s = spec.selection;
+    selection = walkForwardSelection(ics, { horizon: spec.composite.horizon, k: s.k, minIcir: s.minRankIcir, minObservations: s.minObservations, window: s.window });
+    schedule = restrictSchedule(schedule, selection);
+  }
+  const score = compositeScore(factors, schedule).panel;
+  return { score, factors: ids, schedule, selection, scored: scoredDates(score, spec.calendar.minScored), study };
+}
+
+export interface ScoreRow {
+  date: string;
+  industry: string;
+  name: string;
+  score: number;
+  /** 1 = highest score; NaN for unscored industries (listed last). */
+  rank: number;
+}
+
+/**
+ * Industry scores and ranks of `spec` at `asOf` (a scored date, or 'latest'). Errors:
+ * MODEL_BAD_DATE (not yyyy-mm-dd), MODEL_NOT_SCORED (names the nearest scored dates).
+ */
+export function scoreModel(spec: ModelSpec, data: MarketDataset | ModelContext, asOf: string | 'latest' = 'latest'): ScoreRow[] {
+  const ctx = 'returns' in data ? data : modelContext(data);
+  const m = modelScore(spec, ctx);
+  const date = asOf === 'latest' ? m.scored[m.scored.length - 1] : asOf;
+  if (asOf !== 'latest' && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+    throw new RotationError('MODEL_BAD_DATE', `asOf "${asOf}" is not a date in YYYY-MM-DD form`, { asOf }, `pass e.g. ${m.scored[m.scored.length - 1] ?? 'latest'}`);
+  }
+  const t = date === undefined ? -1 : m.score.dates.indexOf(date);
+  if (t < 0 || !m.scored.includes(date!)) {
+    const before = m.scored.filter((d) => d < (date ?? '')).pop(), after = m.scored.find((d) => d > (date ?? ''));
+    throw new RotationError('MODEL_NOT_SCORED', `${date ?? asOf} is not a date the model scores (${spec.calendar.frequency} calendar, at least ${spec.calendar.minScored} industries)`,
+      { asOf: date ?? asOf, previous: before ?? 'none', next: after ?? 'none' }, `use a scored date: ${[before, after].filter(Boolean).join(' or ') || 'none exists: the data are too short'}`);
+  }
+  const N = m.score.assets.length, names = new Map(ctx.ds.industries.map((x) => [x.code, x.name]));
+  const rows = m.score.assets.map((industry, i) => ({ date: date!, industry, name: names.get(industry) ?? '', score: m.score.values[t * N + i], rank: NaN }));
+  rows.sort((a, b) => (Number.isNaN(a.score) ? 1 : 0) - (Number.isNaN(b.score) ? 1 : 0) || b.score - a.score || (a.industry < b.industry ? -1 : 1));
+  rows.forEach((r, i) => { r.rank = Number.isNaN(r.score) ? NaN : i + 1; });
+  return rows;
+}

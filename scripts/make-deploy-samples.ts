@@ -14,8 +14,8 @@
  */
 import path from 'node:path';
 import { simulateMarket } from '../src/data/simulator.js';
-import { factorStudy } from '../src/evaluate/study.js';
-import { causalComposite } from '../src/portfolio/study.js';
+import { modelContext } from '../src/model/context.js';
+import { DEFAULT_MODEL_FILE, loadModelSpec } from '../src/model/files.js';
 import { deployableDates } from '../src/deploy/targets.js';
 import { industryClosesAt, modelBook } from '../src/deploy/plan.js';
 import { toCsv, writeFileAtomic } from '../src/report/csv.js';
@@ -25,8 +25,9 @@ const dir = path.join('data', 'deploy');
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const sim = simulateMarket({ seed: 7 }).dataset;
-const simScore = causalComposite(factorStudy(sim));
-const simDates = deployableDates(simScore);
+const simCtx = modelContext(sim);
+const spec = loadModelSpec(DEFAULT_MODEL_FILE);
+const simDates = deployableDates(spec, simCtx);
 const simLast = simDates[simDates.length - 1];
 const etf = (code: string) => `SIMETF${code.slice(3)}`;
 const lastCloses = industryClosesAt(sim, simLast);
@@ -35,7 +36,7 @@ const instruments = sim.industries.flatMap((ind) => ind.code === 'IND30'
   : [{ industry: ind.code, instrument: etf(ind.code), share: 1, price: round3(lastCloses[ind.code] / 1000) }]);
 writeFileAtomic(path.join(dir, 'instruments_sim.csv'), toCsv(instruments, ['industry', 'instrument', 'share', 'price']));
 const prev = simDates[simDates.length - 2];
-const book = modelBook(sim, simScore, prev, { capital: SIM_CAPITAL, lotSize: 100, priceDivisor: 1000, instrument: (c) => c === 'IND30' ? 'SIMETF30A' : etf(c) });
+const book = modelBook(simCtx, spec, prev, { capital: SIM_CAPITAL, lotSize: 100, priceDivisor: 1000, instrument: (c) => c === 'IND30' ? 'SIMETF30A' : etf(c) });
 const legacy = sim.industries.map((x) => x.code).find((c) => !book.some((r) => r.code === etf(c)))!;
 book.push({ code: etf(legacy), quantity: 250, price: round3(industryClosesAt(sim, prev)[legacy] / 1000), value: 0 });
 writeFileAtomic(path.join(dir, 'holdings_sim.csv'), toCsv(book, ['code', 'quantity', 'price']));

@@ -8,9 +8,11 @@ import path from 'node:path';
 import { RotationError } from '../errors.js';
 import type { MarketDataset } from '../data/types.js';
 import { displayPath } from '../data/csv.js';
-import { factorStudy } from '../evaluate/study.js';
-import { causalComposite } from '../portfolio/study.js';
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
+import { modelContext } from '../model/context.js';
+import { needsSolver } from '../model/allocators.js';
+import { DEFAULT_MODEL_FILE, loadModelSpec } from '../model/files.js';
+import { specHash, type ModelSpec } from '../model/spec.js';
 import { targetWeights, type TargetRow } from '../deploy/targets.js';
 import { parseInstrumentMap, type ParsedInstrumentMap } from '../deploy/instruments.js';
 import { deploymentOrders, parseDatasetHoldings, ORDER_COLUMNS, TARGET_COLUMNS, type DeploymentOrders } from '../deploy/plan.js';
@@ -24,7 +26,8 @@ export interface AllocateOptions {
   data: string;
   seed: number;
   asOf: string;
-  method: 'top5' | 'optimizer';
+  /** The model spec file (default models/default.json). */
+  model?: string;
   out?: string;
   quiet: boolean;
 }
@@ -71,18 +74,18 @@ function defaultOut(ds: MarketDataset, kind: string, asOf: string): string {
 interface Computed { ds: MarketDataset; targets: TargetRow[] }
 
 /** What the commands compute, stage by stage. */
-interface CommandState { ds?: MarketDataset; solver?: Solver; targets?: TargetRow[]; file?: string }
+interface CommandState { ds?: MarketDataset; spec?: ModelSpec; solver?: Solver; targets?: TargetRow[]; file?: string }
 
 /** Load, study, and compute the target rows (progress stages). */
 function targetStages(opts: AllocateOptions, state: CommandState) {
   return [
-    { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
+    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
+      state.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
       state.ds = loadDataset(opts.data, opts.seed);
-      if (opts.method === 'optimizer') state.solver = await loadSolver();
+      if (needsSolver(state.spec.allocator)) state.solver = await loadSolver();
     } },
-    { name: 'factors, ICs and the causal composite score', run: () => {
-      const study = factorStudy(state.ds!);
-      state.targets = targetWeights(state.ds!, opts.asOf, state.solver, { score: causalComposite(study) });
+    { name: 'factors, ICs, the spec\'s composite score and allocator walk', run: () => {
+      state.targets = targetWeights(modelContext(state.ds!, { solver: state.solver }), state.spec!, opts.asOf);
     } },
   ];
 }
@@ -100,7 +103,7 @@ export async function allocateCommand(opts: AllocateOptions): Promise<Computed &
     writeOutputs([{ file: state.file, text: toCsv(state.targets!, TARGET_COLUMNS) }]);
   } }], opts.quiet);
   const file = state.file!;
-  console.log(`allocate: ${state.ds!.name} ${state.targets![0].date} (${opts.method}): ${state.targets!.filter((r) => r.targetWeight > 1e-9).length} industries held → ${file}`);
+  console.log(`allocate: ${state.ds!.name} ${state.targets![0].date} (${state.spec!.name} [${specHash(state.spec!)}]): ${state.targets!.filter((r) => r.targetWeight > 1e-9).length} industries held → ${file}`);
   if (!opts.quiet) console.log(targetSummary(state.targets!));
   return { ds: state.ds!, targets: state.targets!, file };
 }

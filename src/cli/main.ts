@@ -10,6 +10,7 @@ import { commandHelp, parseOptions, type CommandSpec, type OptionSpec, type Pars
 import { runPipeline } from './run.js';
 import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
 import { monitorCommand } from './monitor.js';
+import { compareCommand, runsCommand } from './experiments.js';
 
 const PROGRAM = 'rotation';
 
@@ -17,11 +18,26 @@ const DATA: OptionSpec = { name: 'data', type: 'string', description: 'dataset: 
 const SEED: OptionSpec = { name: 'seed', type: 'string', description: 'simulator seed (with --data sim)', default: '7' };
 const QUIET: OptionSpec = { name: 'quiet', type: 'boolean', description: 'print only the final summary' };
 const ASOF: OptionSpec = { name: 'asof', type: 'string', description: 'rebalance date YYYY-MM-DD (a month end the model scores), or "latest"', default: 'latest' };
-const METHOD: OptionSpec = { name: 'method', type: 'string', description: 'allocator: "top5" (equal weight on the 5 best scores) or "optimizer" (HiGHS: caps 15%, <= 10 holdings, turnover <= 60%)', default: 'top5' };
+const METHOD: OptionSpec = { name: 'method', type: 'string', description: 'shortcut for a house spec: "top5" = models/default.json, "optimizer" = models/optimizer.json (HiGHS: caps 15%, <= 10 holdings, turnover <= 60%); not with --model' };
+const MODEL: OptionSpec = { name: 'model', type: 'string', description: 'model spec file (JSON; copy models/default.json to make a variant)', default: 'models/default.json' };
+const OUT_ROOT: OptionSpec = { name: 'out', type: 'string', description: 'results folder holding <dataset>/runs/<spec-hash>/ and experiments.jsonl', default: 'results' };
+
+/** The spec file: --model, or the house spec a --method shortcut names (CLI_BAD_VALUE for both, or an unknown method). */
+function modelFile(o: ParsedOptions, argv: readonly string[]): string {
+  const method = o.method === undefined ? undefined : String(o.method);
+  if (method === undefined) return String(o.model);
+  if (argv.some((a) => a === '--model' || a.startsWith('--model='))) {
+    throw new RotationError('CLI_BAD_VALUE', '--method and --model both choose the model spec', { argument: 'method' }, 'pass one of them (--method is a shortcut for a house spec)');
+  }
+  if (method !== 'top5' && method !== 'optimizer') {
+    throw new RotationError('CLI_BAD_VALUE', `--method must be "top5" or "optimizer", got "${method}"`, { argument: 'method' }, 'e.g. --method top5, or --model FILE');
+  }
+  return method === 'top5' ? 'models/default.json' : 'models/optimizer.json';
+}
 
 interface Command extends CommandSpec {
   /** Runs the command; throws RotationError for data errors, CLI_BAD_VALUE for bad option values. */
-  handler: (o: ParsedOptions) => Promise<void>;
+  handler: (o: ParsedOptions, argv: readonly string[]) => Promise<void>;
 }
 
 /** Seed option as an integer (CLI_BAD_VALUE otherwise). */
@@ -31,26 +47,22 @@ function seedOption(o: ParsedOptions): number {
   return seed;
 }
 
-function allocateOptions(o: ParsedOptions): AllocateOptions {
-  const method = String(o.method);
-  if (method !== 'top5' && method !== 'optimizer') {
-    throw new RotationError('CLI_BAD_VALUE', `--method must be "top5" or "optimizer", got "${method}"`, { argument: 'method' }, 'e.g. --method top5');
-  }
-  return { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), method, out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true };
+function allocateOptions(o: ParsedOptions, argv: readonly string[]): AllocateOptions {
+  return { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), model: modelFile(o, argv), out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true };
 }
 
 const COMMANDS: Command[] = [
   {
     name: 'run',
     summary: 'Run the whole research pipeline (load, factors, preprocessing, evaluation, composite, allocation, backtest, tear sheet) and write its outputs under --out.',
-    options: [DATA, SEED, { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/)', default: 'results' }, QUIET],
-    handler: (o) => runPipeline({ data: String(o.data), seed: seedOption(o), out: String(o.out), quiet: o.quiet === true }),
+    options: [DATA, SEED, MODEL, { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/, records to <out>/<dataset>/runs/<spec-hash>/, the run log to <out>/experiments.jsonl)', default: 'results' }, QUIET],
+    handler: (o) => runPipeline({ data: String(o.data), seed: seedOption(o), out: String(o.out), quiet: o.quiet === true, model: String(o.model) }),
   },
   {
     name: 'allocate',
     summary: 'Write the target sector weights for a rebalance date as CSV (date, industry, name, score, rank, targetWeight, previousWeight, change).',
-    options: [ASOF, DATA, SEED, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET],
-    handler: async (o) => { await allocateCommand(allocateOptions(o)); },
+    options: [ASOF, DATA, SEED, MODEL, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET],
+    handler: async (o, argv) => { await allocateCommand(allocateOptions(o, argv)); },
   },
   {
     name: 'orders',
@@ -62,15 +74,15 @@ const COMMANDS: Command[] = [
       { name: 'lot', type: 'string', description: 'shares per lot', default: '100' },
       { name: 'min-trade', type: 'string', description: 'skip trades smaller than this value', default: '0' },
       { name: 'cost-bps', type: 'string', description: 'estimated cost per unit traded, basis points', default: '10' },
-      ASOF, DATA, SEED, METHOD,
+      ASOF, DATA, SEED, MODEL, METHOD,
       { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/orders_<date>.csv)' }, QUIET,
     ],
-    handler: async (o) => {
+    handler: async (o, argv) => {
       for (const req of ['holdings', 'capital']) {
         if (o[req] === undefined) throw new RotationError('CLI_MISSING_OPTION', `--${req} is required`, { argument: req }, `e.g. rotation orders --holdings data/samples/holdings_sim.csv --capital 10000000`);
       }
       await ordersCommand({
-        ...allocateOptions(o), holdings: String(o.holdings), capital: numberOption(String(o.capital), 'capital', 'positive'),
+        ...allocateOptions(o, argv), holdings: String(o.holdings), capital: numberOption(String(o.capital), 'capital', 'positive'),
         instruments: o.instruments === undefined ? undefined : String(o.instruments),
         lotSize: numberOption(String(o.lot), 'lot', 'lot'), minTradeValue: numberOption(String(o['min-trade']), 'min-trade', 'non-negative'),
         costBps: numberOption(String(o['cost-bps']), 'cost-bps', 'non-negative'),
@@ -81,10 +93,23 @@ const COMMANDS: Command[] = [
     name: 'monitor',
     summary: 'Write the factor monitoring report: health (healthy / weakening / failed / stale) with reasons, alert history, rolling 12M/36M IC and ICIR.',
     options: [
-      { name: 'asof', type: 'string', description: 'report date: a month end of the data, or "latest"', default: 'latest' }, DATA, SEED,
+      { name: 'asof', type: 'string', description: 'report date: a month end of the data, or "latest"', default: 'latest' }, DATA, SEED, MODEL,
       { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET,
     ],
-    handler: async (o) => { await monitorCommand({ data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true }); },
+    handler: async (o) => { await monitorCommand({ data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true, model: String(o.model) }); },
+  },
+  {
+    name: 'runs',
+    summary: 'List the experiment records (one per spec and dataset run by `rotation run`): headline metrics with their t, how often each was run, how many specs were tried on the data.',
+    options: [OUT_ROOT, { name: 'data', type: 'string', description: 'only this dataset folder (e.g. simulator_seed_7, citic_l1_wind_export)' }],
+    handler: async (o) => { runsCommand({ out: String(o.out), data: o.data === undefined ? undefined : String(o.data) }); },
+  },
+  {
+    name: 'compare',
+    summary: 'Print two experiment records side by side: every metric per window, the difference, and the paired t of the monthly active-return difference.',
+    positionals: [{ name: 'a', description: 'run id: a spec hash (or a unique prefix), or dataset/hash' }, { name: 'b', description: 'the other run id' }],
+    options: [OUT_ROOT],
+    handler: async (o) => { compareCommand(String(o.a), String(o.b), String(o.out)); },
   },
 ];
 
@@ -114,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    await cmd.handler(parseOptions(cmd, rest));
+    await cmd.handler(parseOptions(cmd, rest), rest);
     return 0;
   } catch (e) {
     if (e instanceof RotationError) {

@@ -5,7 +5,10 @@
  */
 import path from 'node:path';
 import type { MarketDataset } from '../data/types.js';
-import { factorStudy, type FactorStudy } from '../evaluate/study.js';
+import { factorStudy, type FactorStudy } from '../model/evidence.js';
+import { specFactors } from '../model/score.js';
+import { DEFAULT_MODEL_FILE, loadModelSpec } from '../model/files.js';
+import type { ModelSpec } from '../model/spec.js';
 import { alertSummary, healthCountRows, monitorReport, type MonitorReport } from '../monitor/report.js';
 import { toCsv } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
@@ -18,6 +21,8 @@ export interface MonitorOptions {
   seed: number;
   /** A rebalance date, or 'latest'. */
   asOf: string;
+  /** The model spec whose factors are monitored (default models/default.json). */
+  model?: string;
   /** Output folder; files go to <out>/<dataset>/monitor_<date>/. */
   out: string;
   quiet: boolean;
@@ -53,11 +58,16 @@ export function monitorFiles(r: MonitorReport, dir: string): OutputFile[] {
 
 /** `rotation monitor` (module comment). */
 export async function monitorCommand(opts: MonitorOptions): Promise<{ report: MonitorReport; dir: string }> {
-  const s: { ds?: MarketDataset; study?: FactorStudy; report?: MonitorReport; dir?: string } = {};
+  const s: { ds?: MarketDataset; spec?: ModelSpec; study?: FactorStudy; report?: MonitorReport; dir?: string } = {};
   await runStages([
-    { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: () => { s.ds = loadDataset(opts.data, opts.seed); } },
-    { name: 'factors and their monthly rank ICs', run: () => { s.study = factorStudy(s.ds!, [1]); } },
-    { name: 'rolling ICs, alerts and factor health', run: () => { s.report = monitorReport(s.study!, { asOf: opts.asOf === 'latest' ? undefined : opts.asOf }); } },
+    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: () => {
+      s.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
+      s.ds = loadDataset(opts.data, opts.seed);
+    } },
+    { name: 'the spec\'s factors and their rank ICs', run: () => { s.study = factorStudy(s.ds!, [s.spec!.composite.horizon], s.spec!.calendar.frequency); } },
+    { name: 'rolling ICs, alerts and factor health', run: () => {
+      s.report = monitorReport(s.study!, { asOf: opts.asOf === 'latest' ? undefined : opts.asOf, factors: specFactors(s.spec!, s.study!).ids, horizon: s.spec!.composite.horizon });
+    } },
     { name: 'write the monitor report', run: () => {
       s.dir = path.join(opts.out, datasetSlug(s.ds!.name), `monitor_${s.report!.asOf}`);
       writeOutputs(monitorFiles(s.report!, s.dir));

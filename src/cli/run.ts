@@ -16,12 +16,19 @@ import type { MarketDataset } from '../data/types.js';
 import { toCsv } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
 import { lossReportRows } from '../data/summary.js';
-import { factorStudy, leaderboardAt, type FactorStudy } from '../evaluate/study.js';
+import { leaderboardAt } from '../studies/factorTesting.js';
+import type { FactorStudy } from '../model/evidence.js';
+import { modelContext, type ModelContext } from '../model/context.js';
+import { modelScore } from '../model/score.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { ModelRun } from '../model/run.js';
+import { DEFAULT_MODEL_FILE, loadComparisonSpecs, loadModelSpec, strategySet } from '../model/files.js';
+import { appendRunLog, experimentRecord, readRunLog, recordJson, runLogLine, softwareVersion, type ExperimentRecord } from '../model/record.js';
 import { industryCap } from '../factors/aggregate.js';
 import { preprocessFactors, preprocessingRows } from '../factors/library.js';
-import { allocationStudy, allocationSummary, causalComposite, type AllocationRun } from '../portfolio/study.js';
+import { allocationStudy, allocationSummary, type AllocationRun } from '../studies/modeling.js';
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
-import { backtestRuns, comparisonRows, HEADLINE_METRICS, STUDY_SPLIT, trialSharpes } from '../backtest/study.js';
+import { backtestRuns, comparisonRows, HEADLINE_METRICS, trialSharpes } from '../studies/validation.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { buildTearSheet, writeTearSheetHtml } from '../report/tearsheet.js';
 import type { Panel } from '../panel/panel.js';
@@ -33,6 +40,8 @@ export interface RunOptions {
   seed: number;
   out: string;
   quiet: boolean;
+  /** The model spec file (default models/default.json); the comparison set (models/comparison.json) runs beside it. */
+  model?: string;
 }
 
 /** Load the dataset named by --data: "sim" (simulator with `seed`), "citic" (shared CITIC L1), or a folder of exports. */
@@ -90,10 +99,14 @@ function lossRows(d: MarketDataset): Record<string, string | number>[] {
 interface RunState {
   ds?: MarketDataset;
   solver?: Solver;
+  ctx?: ModelContext;
+  specs?: ModelSpec[];
+  records?: ExperimentRecord[];
   outDir: string;
   study?: FactorStudy;
   score?: Panel;
   runs?: AllocationRun[];
+  standalone?: ModelRun[];
   bts?: BacktestResult[];
   files: OutputFile[];
 }
@@ -103,10 +116,12 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
   const add = (name: string, text: string) => s.files.push({ file: path.join(s.outDir, name), text });
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
+      s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
       s.ds = loadDataset(opts.data, opts.seed);
       s.outDir = path.resolve(opts.out, datasetSlug(s.ds.name));
       checkWritable(path.join(s.outDir, 'summary.md'));
       s.solver = await loadSolver();
+      s.ctx = modelContext(s.ds, { solver: s.solver });
     } },
     { name: 'coverage, calendar and loss report', run: () => {
       const d = s.ds!, rebalance = monthEndRebalanceDates(d.calendar);
@@ -116,7 +131,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       add('rebalance_dates.csv', toCsv(rebalance.map((date) => ({ date })), ['date']));
     } },
     { name: 'factor library at month ends, evaluated at 1M/3M/6M', run: () => {
-      const study = factorStudy(s.ds!);
+      const study = s.ctx!.study(s.specs![0].calendar.frequency);
       s.study = study;
       const rows = [...study.batch.results].flatMap(([id, r]) => longRows(r.panel, 'value', { factor: id }));
       add('factors.csv', toCsv(rows, ['date', 'industry', 'factor', 'value']));
@@ -133,30 +148,45 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       ], cap ? { cap } : {});
       add('preprocessing.csv', toCsv(preprocessingRows(batch, pre)));
     } },
-    { name: 'causal composite score (expanding ICIR weights)', run: () => {
-      s.score = causalComposite(s.study!);
+    { name: 'causal composite score of the model spec', run: () => {
+      s.score = modelScore(s.specs![0], s.ctx!).score;
       add('composite.csv', toCsv(longRows(s.score, 'score'), ['date', 'industry', 'score']));
     } },
     { name: 'allocation: model and every baseline, walked month by month', run: () => {
-      const a = allocationStudy(s.ds!, s.score!, s.solver!, opts.seed);
+      const a = allocationStudy(s.ctx!, s.specs!);
       s.runs = a.runs;
+      s.standalone = a.standalone;
       add('weights.csv', toCsv(a.runs.flatMap((r) => longRows(r.weights, 'weight', { strategy: r.name }).filter((x) => (x.weight as number) > 0)),
         ['strategy', 'date', 'industry', 'weight']));
       add('allocation_summary.csv', toCsv(allocationSummary(a.runs)));
     } },
-    { name: 'backtest (daily, 10 bps, vs equal weight)', run: () => {
-      s.bts = backtestRuns(s.ds!, s.runs!);
+    { name: 'backtest (daily, each spec\'s costs, vs equal weight) and experiment records', run: () => {
+      s.bts = backtestRuns(s.runs!);
       add('performance.csv', toCsv(comparisonRows(s.bts), ['strategy', ...HEADLINE_METRICS]));
+      const software = softwareVersion();
+      s.records = s.standalone!.map((r) => experimentRecord(r, s.ds!, software));
+      for (const [k, rec] of s.records.entries()) {
+        const dir = `runs/${rec.specHash}`, run = s.standalone![k];
+        add(`${dir}/record.json`, recordJson(rec));
+        add(`${dir}/scores.csv`, toCsv(longRows(run.score.score, 'score'), ['date', 'industry', 'score']));
+        add(`${dir}/weights.csv`, toCsv(longRows(run.weights, 'weight').filter((x) => (x.weight as number) > 0), ['date', 'industry', 'weight']));
+        add(`${dir}/returns.csv`, toCsv(Array.from(run.backtest.dates, (date, t) => ({ date, strategy: run.backtest.returns[t], benchmark: run.backtest.benchmarkReturns[t] })), ['date', 'strategy', 'benchmark']));
+      }
     } },
-    { name: 'write outputs and the tear sheet', run: () => {
+    { name: 'write outputs, the tear sheet and the run log', run: () => {
       writeOutputs(s.files);
-      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: STUDY_SPLIT, trials: trialSharpes(s.bts!), notes: s.ds!.caveats });
+      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: s.specs![0].split, trials: trialSharpes(s.bts!), notes: s.ds!.caveats });
       writeTearSheetHtml(sheet, path.join(s.outDir, 'tearsheet.html'));
+      const time = new Date().toISOString();
+      appendRunLog(path.resolve(opts.out), s.records!.map((r) => runLogLine(r, path.basename(s.outDir), time)));
     } },
   ];
   const seconds = await runStages(stages, opts.quiet);
-  const model = comparisonRows(s.bts!).find((r) => r.strategy === 'model: top-5');
+  const head = s.records![0].windows[0];
+  const log = readRunLog(path.resolve(opts.out)).filter((l) => l.dataHash === s.records![0].data.contentHash);
   const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;
-  console.log(`run: ${s.ds!.name}: ${stages.length} stages in ${seconds.toFixed(1)} s; model top-5 excess CAGR ${pct(model?.excessCagr)}, IR ${Number(model?.informationRatio).toFixed(2)}; ` +
+  const t = head.significance.t;
+  console.log(`run: ${s.ds!.name}: ${stages.length} stages in ${seconds.toFixed(1)} s; ${s.specs![0].name} [${s.records![0].specHash}] ${head.first}..${head.last}: excess CAGR ${pct(head.metrics.excessCagr)}, IR ${Number(head.metrics.informationRatio).toFixed(2)}, ` +
+    `t ${t === null ? 'n/a' : t.toFixed(2)} (mean active return per rebalance period); ${new Set(log.map((l) => l.specHash)).size} specs tried on these data (run log); ` +
     `outputs in ${path.relative(process.cwd(), s.outDir) || s.outDir}/`);
 }

@@ -12,6 +12,8 @@ import { RotationError } from '../errors.js';
 import { parseHoldings, type Holding } from './holdings.js';
 import type { ParsedInstrumentMap } from './instruments.js';
 import { ordersFromTargets, type OrderRow, type OrderTotals } from './orders.js';
+import type { ModelContext } from '../model/context.js';
+import type { ModelSpec } from '../model/spec.js';
 import { targetWeights, type TargetRow } from './targets.js';
 import type { Panel } from '../panel/panel.js';
 
@@ -80,9 +82,10 @@ export const TARGET_COLUMNS = ['date', 'industry', 'name', 'score', 'rank', 'tar
  * industry close divided by `priceDivisor`, e.g. 1000 for an ETF priced at index/1000). Used to
  * make sample holdings files; rows of held industries in target order.
  */
-export function modelBook(ds: MarketDataset, score: Panel, date: string, options: { capital: number; lotSize: number; priceDivisor?: number; instrument?: (industry: string) => string }): Holding[] {
+export function modelBook(ctx: ModelContext, spec: ModelSpec, date: string, options: { capital: number; lotSize: number; priceDivisor?: number; instrument?: (industry: string) => string }): Holding[] {
+  const ds = ctx.ds;
   const closes = industryClosesAt(ds, date), div = options.priceDivisor ?? 1, lot = options.lotSize;
-  return targetWeights(ds, date, undefined, { score }).filter((r) => r.targetWeight > 0).map((r) => {
+  return targetWeights(ctx, spec, date).filter((r) => r.targetWeight > 0).map((r) => {
     const price = Math.round((closes[r.industry] / div) * 1e4) / 1e4;
     const quantity = lot * Math.floor((options.capital * r.targetWeight) / price / lot);
     return { code: options.instrument ? options.instrument(r.industry) : r.industry, quantity, price, value: quantity * price };

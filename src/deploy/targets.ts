@@ -1,7 +1,7 @@
 /**
- * The model's target sector weights at a rebalance date d_k: the causal composite score
- * (causalComposite), the top-5 allocator (or the score optimizer when a solver is given) walked
- * over every scored month end up to d_k, and the previous weight = target of d_{k−1} drifted to d_k:
+ * The model's target sector weights at a rebalance date d_k of a model spec: the spec's composite
+ * score (src/model/score.ts), its allocator walked over the spec's rebalance dates up to d_k, and
+ * the previous weight = target of d_{k−1} drifted to d_k:
  *
  *   w_prev,i = w_{k−1,i} Π_{t∈(d_{k−1}, d_k]} (1 + r_{t,i}) / Σ_j (same),   change_i = w_i − w_prev,i
  *
@@ -10,12 +10,13 @@
  * against the real holdings instead.
  */
 import { RotationError } from '../errors.js';
-import type { MarketDataset } from '../data/types.js';
-import { factorStudy, type FactorStudy } from '../evaluate/study.js';
-import { availableIndustries, causalComposite, dailyReturns, modelAllocators, scoredDates, walkWeights } from '../portfolio/study.js';
 import type { Panel } from '../panel/panel.js';
 import { walkAllocator } from '../portfolio/walk.js';
-import type { Solver } from '../portfolio/optimizer.js';
+import { walkWeights, type ModelContext } from '../model/context.js';
+import { modelScore } from '../model/score.js';
+import { allocatorFor } from '../model/allocators.js';
+import { rebalanceSchedule } from '../model/run.js';
+import type { ModelSpec } from '../model/spec.js';
 
 export interface TargetRow {
   date: string; industry: string; name: string; score: number; rank: number;
@@ -23,11 +24,11 @@ export interface TargetRow {
 }
 
 /**
- * Rebalance dates the model can act on: month ends where the causal composite scores at least 5
- * industries (scoredDates). `latest` is the last of them.
+ * Rebalance dates the spec can act on: its rebalance calendar over the dates where the composite
+ * scores at least calendar.minScored industries. `latest` is the last of them.
  */
-export function deployableDates(score: Panel): string[] {
-  return scoredDates(score, 5);
+export function deployableDates(spec: ModelSpec, ctx: ModelContext): string[] {
+  return [...rebalanceSchedule(spec, modelScore(spec, ctx).scored).dates];
 }
 
 /**
@@ -35,11 +36,13 @@ export function deployableDates(score: Panel): string[] {
  * Errors: DEPLOY_AS_OF_OUT_OF_RANGE, DEPLOY_NOT_TRADING_DAY, DEPLOY_NOT_REBALANCE_DATE,
  * DEPLOY_BAD_DATE (not YYYY-MM-DD).
  */
-export function targetWeights(ds: MarketDataset, asOfArg: string, solver?: Solver, options: { study?: FactorStudy; score?: Panel } = {}): TargetRow[] {
-  const score = options.score ?? causalComposite(options.study ?? factorStudy(ds));
+export function targetWeights(ctx: ModelContext, spec: ModelSpec, asOfArg: string): TargetRow[] {
+  const ds = ctx.ds;
+  const m = modelScore(spec, ctx);
+  const score: Panel = m.score;
   const cal = ds.calendar;
   const N = score.assets.length;
-  const scored = deployableDates(score);
+  const scored = [...rebalanceSchedule(spec, m.scored).dates];
   const first = scored[0], last = cal[cal.length - 1];
   const asOf = asOfArg === 'latest' ? scored[scored.length - 1] ?? '' : asOfArg;
   if (asOfArg !== 'latest' && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
@@ -52,14 +55,13 @@ export function targetWeights(ds: MarketDataset, asOfArg: string, solver?: Solve
   if (!scored.includes(asOf)) {
     const before = scored.filter((d) => d < asOf).pop(), after = scored.find((d) => d > asOf);
     throw new RotationError(cal.includes(asOf) ? 'DEPLOY_NOT_REBALANCE_DATE' : 'DEPLOY_NOT_TRADING_DAY',
-      `asOf ${asOf} is ${cal.includes(asOf) ? 'not a rebalance date' : 'not a trading day'}`, { asOf, previousRebalance: before ?? 'none', nextRebalance: after ?? 'none' },
+      `asOf ${asOf} is ${cal.includes(asOf) ? `not a rebalance date of spec "${spec.name}"` : 'not a trading day'}`, { asOf, previousRebalance: before ?? 'none', nextRebalance: after ?? 'none' },
       `use the nearest rebalance date: ${before ?? ''}${before && after ? ' or ' : ''}${after ?? ''}`);
   }
-  const models = modelAllocators(solver);
-  const allocator = models[models.length - 1].allocator; // the optimizer when a solver is given, else top-5
-  const returns = dailyReturns(ds.industryBars.close);
+  const allocator = allocatorFor(spec.allocator, spec.name, ctx.solver);
+  const returns = ctx.returns;
   const dates = scored.filter((d) => d <= asOf);
-  const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: availableIndustries(ds) });
+  const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: ctx.available });
   const res = { returns };
   const r = { walk, weights: walkWeights(walk, ds.industries.map((x) => x.code)) };
   const k = dates.length - 1;

@@ -55,9 +55,13 @@ export interface ModelRun {
   windows: WindowResult[];
 }
 
-/** The rebalance schedule of a spec on its scored dates (module comment). */
-export function rebalanceSchedule(spec: ModelSpec, scored: readonly string[]): RebalanceSchedule {
-  return { dates: scored.filter((_, i) => i % spec.calendar.every === 0), periodsPerYear: specPeriodsPerYear(spec.calendar) };
+/**
+ * The rebalance schedule of a spec on its scored dates (module comment), from `start` on when
+ * given (a common window for strategies compared side by side).
+ */
+export function rebalanceSchedule(spec: ModelSpec, scored: readonly string[], start?: string): RebalanceSchedule {
+  const from = start === undefined ? scored : scored.filter((d) => d >= start);
+  return { dates: from.filter((_, i) => i % spec.calendar.every === 0), periodsPerYear: specPeriodsPerYear(spec.calendar) };
 }
 
 /** Checks that need the data: k within the universe, caps feasible, split inside the data. */
@@ -103,11 +107,20 @@ export function backtestModelWeights(spec: ModelSpec, ds: MarketDataset, weights
   });
 }
 
+export interface RunModelOptions {
+  /** First rebalance date allowed (default: the spec's first scored date): a common window for comparisons. */
+  start?: string;
+}
+
 /** Run `spec` on a dataset (module comment). Reuse one context for many specs on the same data. */
-export function runModel(spec: ModelSpec, data: MarketDataset | ModelContext): ModelRun {
+export function runModel(spec: ModelSpec, data: MarketDataset | ModelContext, options: RunModelOptions = {}): ModelRun {
   const ctx = 'returns' in data ? data : modelContext(data);
   const score = modelScore(spec, ctx);
-  const rebalance = rebalanceSchedule(spec, score.scored);
+  const rebalance = rebalanceSchedule(spec, score.scored, options.start);
+  if (rebalance.dates.length === 0) {
+    throw new RotationError('MODEL_NO_REBALANCE_DATE', `spec "${spec.name}" has no rebalance date${options.start ? ` from ${options.start}` : ''} on ${ctx.ds.name}`,
+      { spec: spec.name, start: options.start ?? 'none', scored: score.scored.length }, 'use a longer history, fewer warm-up ICs (composite.minObservations) or an earlier start');
+  }
   checkSpecForDataset(spec, ctx.ds, rebalance.dates);
   const allocator = allocatorFor(spec.allocator, spec.name, ctx.solver);
   const walk = walkAllocator(allocator, {

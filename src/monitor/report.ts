@@ -20,7 +20,7 @@
  */
 import { RotationError } from '../errors.js';
 import type { IcByDate } from '../evaluate/ic.js';
-import { alignedFactors, type FactorStudy } from '../evaluate/study.js';
+import { alignedFactors, type FactorStudy } from '../model/evidence.js';
 import { icByFactor } from '../evaluate/crossSection.js';
 import { alertHistory, resolveRules, type Alert, type AlertRules } from './alerts.js';
 import { factorHealth, healthHistory, type FactorHealthRow, type HealthStatus } from './health.js';

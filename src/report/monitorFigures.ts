@@ -7,7 +7,7 @@ import type { Figure } from './plotly.js';
 import { heatmap, lineChart, type Series } from './figures.js';
 import type { MonitorReport } from '../monitor/report.js';
 import type { HealthStatus } from '../monitor/health.js';
-import { factorWeightPath, type WeightingSchedules } from '../monitor/comparison.js';
+import { factorWeightPath, type WeightingSchedules } from '../studies/monitoring.js';
 
 /** Statistic of the rolling IC table to plot. */
 export type RollingStat = 'meanIc' | 'icir' | 'tStat';

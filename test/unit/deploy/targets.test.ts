@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { simulateMarket } from '../../../src/data/simulator.js';
-import { factorStudy } from '../../../src/evaluate/study.js';
+import { factorStudy } from '../../../src/model/evidence.js';
+import { modelContext } from '../../../src/model/context.js';
+import { loadModelSpec } from '../../../src/model/files.js';
 import { deployableDates, targetWeights } from '../../../src/deploy/targets.js';
-import { causalComposite } from '../../../src/portfolio/study.js';
 import { loadSolver } from '../../../src/portfolio/optimizer.js';
 import { throwsCode } from '../assertions.js';
 import { RotationError } from '../../../src/errors.js';
@@ -19,9 +20,11 @@ const is = (c: string) => (e: unknown) => e instanceof RotationError && e.code =
 describe('targetWeights', () => {
   const ds = simulateMarket().dataset;
   const study = factorStudy(ds);
+  const ctx = modelContext(ds, { study });
+  const spec = loadModelSpec('models/default.json');
   it('top-5 targets at a month end', () => {
     const asOf = study.dates[study.dates.length - 2];
-    const rows = targetWeights(ds, asOf, undefined, { study });
+    const rows = targetWeights(ctx, spec, asOf);
     assert.equal(rows.length, ds.industries.length);
     const sw = rows.reduce((a, r) => a + r.targetWeight, 0), sp = rows.reduce((a, r) => a + r.previousWeight, 0);
     ok(Math.abs(sw - 1) < 1e-9 && Math.abs(sp - 1) < 1e-9, `sums ${sw} ${sp}`);
@@ -31,24 +34,22 @@ describe('targetWeights', () => {
     ok(rows.every((r) => Math.abs(r.change - (r.targetWeight - r.previousWeight)) < 1e-15), 'change');
   });
   it('named errors', () => {
-    assert.throws(() => targetWeights(ds, '2030-01-31', undefined, { study }), is('DEPLOY_AS_OF_OUT_OF_RANGE'));
-    assert.throws(() => targetWeights(ds, ds.calendar[0], undefined, { study }), is('DEPLOY_AS_OF_OUT_OF_RANGE'));
-    assert.throws(() => targetWeights(ds, '2023-06-03', undefined, { study }), is('DEPLOY_NOT_TRADING_DAY'));
-    assert.throws(() => targetWeights(ds, '2023-06-05', undefined, { study }), is('DEPLOY_NOT_REBALANCE_DATE'));
+    assert.throws(() => targetWeights(ctx, spec, '2030-01-31'), is('DEPLOY_AS_OF_OUT_OF_RANGE'));
+    assert.throws(() => targetWeights(ctx, spec, ds.calendar[0]), is('DEPLOY_AS_OF_OUT_OF_RANGE'));
+    assert.throws(() => targetWeights(ctx, spec, '2023-06-03'), is('DEPLOY_NOT_TRADING_DAY'));
+    assert.throws(() => targetWeights(ctx, spec, '2023-06-05'), is('DEPLOY_NOT_REBALANCE_DATE'));
   });
   it("'latest' is the last deployable date; a malformed date is named", () => {
-    const score = causalComposite(study);
-    const last = deployableDates(score).pop()!;
-    const rows = targetWeights(ds, 'latest', undefined, { score });
+    const last = deployableDates(spec, ctx).pop()!;
+    const rows = targetWeights(ctx, spec, 'latest');
     assert.equal(rows[0].date, last);
-    const e = throwsCode(() => targetWeights(ds, '31/12/2024', undefined, { score }), 'DEPLOY_BAD_DATE');
+    const e = throwsCode(() => targetWeights(ctx, spec, '31/12/2024'), 'DEPLOY_BAD_DATE');
     assert.match(e.fix, new RegExp(last));
   });
   it('previous weight = prior target drifted by the industry closes, renormalized (hand computation)', () => {
-    const score = causalComposite(study);
-    const dates = deployableDates(score);
+    const dates = deployableDates(spec, ctx);
     const [d0, d1] = dates.slice(-2);
-    const prior = targetWeights(ds, d0, undefined, { score }), now = targetWeights(ds, d1, undefined, { score });
+    const prior = targetWeights(ctx, spec, d0), now = targetWeights(ctx, spec, d1);
     const close = ds.industryBars.close, N = close.assets.length, t0 = close.dates.indexOf(d0), t1 = close.dates.indexOf(d1);
     const grown = new Map(prior.map((r) => {
       const i = close.assets.indexOf(r.industry);
@@ -61,11 +62,11 @@ describe('targetWeights', () => {
 
 describe('targetWeights with the optimizer', () => {
   const ds = simulateMarket().dataset;
-  const score = causalComposite(factorStudy(ds));
-  let solver: Awaited<ReturnType<typeof loadSolver>>;
-  before(async () => { solver = await loadSolver(); });
+  const spec = loadModelSpec('models/optimizer.json');
+  let ctx: ReturnType<typeof modelContext>;
+  before(async () => { ctx = modelContext(ds, { solver: await loadSolver() }); });
   it('respects caps 15%, at most 10 holdings, turnover <= 60% against the drifted previous weights', () => {
-    const rows = targetWeights(ds, 'latest', solver, { score });
+    const rows = targetWeights(ctx, spec, 'latest');
     const w = rows.map((r) => r.targetWeight);
     ok(Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-9, 'fully invested');
     ok(w.every((x) => x >= -1e-12 && x <= 0.15 + 1e-9), 'long-only, capped');

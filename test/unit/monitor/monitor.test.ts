@@ -11,7 +11,7 @@ import { alertHistory, alertInputs, alertsAtIndex } from '../../../src/monitor/a
 import { factorHealth, healthHistory } from '../../../src/monitor/health.js';
 import { dynamicWeights } from '../../../src/monitor/dynamicWeights.js';
 import { simulateMarket } from '../../../src/data/simulator.js';
-import { alignedFactors, factorStudy } from '../../../src/evaluate/study.js';
+import { alignedFactors, factorStudy } from '../../../src/model/evidence.js';
 import { icByFactor } from '../../../src/evaluate/crossSection.js';
 import { RotationError } from '../../../src/errors.js';
 

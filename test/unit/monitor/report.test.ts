@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IcByDate } from '../../../src/evaluate/ic.js';
-import type { FactorStudy } from '../../../src/evaluate/study.js';
-import { factorStudy } from '../../../src/evaluate/study.js';
+import type { FactorStudy } from '../../../src/model/evidence.js';
+import { factorStudy } from '../../../src/model/evidence.js';
 import { simulateMarket } from '../../../src/data/simulator.js';
 import { createRng } from '../../../src/random.js';
 import { alertHistory } from '../../../src/monitor/alerts.js';
@@ -15,11 +15,15 @@ import { healthHistory } from '../../../src/monitor/health.js';
 import {
   alertRows, alertSummary, detectionLag, firstFlags, healthCountRows, monitorIcs, monitorReport, monitorReportFromIcs, rollingAsOf,
 } from '../../../src/monitor/report.js';
-import { factorWeightPath, weightingComparison, weightingRowsAfter, weightingSchedules, weightSummary } from '../../../src/monitor/comparison.js';
-import { availableIndustries, causalComposite, dailyReturns, scoredDates, walkWeights } from '../../../src/portfolio/study.js';
+import { factorWeightPath, weightingComparison, weightingRowsAfter, weightingSchedules, weightSummary } from '../../../src/studies/monitoring.js';
+import { availableIndustries, dailyReturns, modelContext, scoredDates, walkWeights } from '../../../src/model/context.js';
+import { modelScore } from '../../../src/model/score.js';
+import { backtestModelWeights } from '../../../src/model/run.js';
+import { loadModelSpec } from '../../../src/model/files.js';
+import { variantOf } from '../../../src/model/spec.js';
 import { scoreAllocator } from '../../../src/portfolio/weights.js';
 import { walkAllocator } from '../../../src/portfolio/walk.js';
-import { backtestWeights, comparisonRows, splitRows } from '../../../src/backtest/study.js';
+import { comparisonRows, splitRows } from '../../../src/studies/validation.js';
 import { throwsCode } from '../assertions.js';
 
 function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
@@ -165,14 +169,15 @@ describe('weightingComparison', () => {
     assert.deepEqual(strip(after[1]), strip(after[0]));
   });
 
-  it('the static arm is the model of notebooks 04/05: causalComposite, top-5 walk, engine backtest', () => {
+  it('the static arm is the model of notebooks 04/05: the default spec\'s composite, top-5 walk, engine backtest', () => {
     const c = weightingComparison(small, smallStudy);
-    const score = causalComposite(smallStudy);
+    const spec = loadModelSpec('models/default.json');
+    const score = modelScore(spec, modelContext(small, { study: smallStudy })).score;
     assert.deepEqual(Array.from(c.staticScore.values), Array.from(score.values));
     const dates = scoredDates(score);
     assert.deepEqual(c.dates, dates);
     const walk = walkAllocator(scoreAllocator({ method: 'top-k', k: 5 }), { returns: dailyReturns(small.industryBars.close), rebalanceDates: dates, scores: score, industries: availableIndustries(small) });
-    const bt = backtestWeights(small, 'model: top-5 (static ICIR)', walkWeights(walk, small.industries.map((i) => i.code)));
+    const bt = backtestModelWeights(variantOf(spec, { name: 'model: top-5 (static ICIR)' }), small, walkWeights(walk, small.industries.map((i) => i.code)), { dates, periodsPerYear: 12 });
     assert.deepEqual(c.rows[0], { strategy: 'model: top-5 (static ICIR)', allocator: 'model: top-5', weighting: 'static', ...(({ strategy: _s, ...m }) => m)(comparisonRows([bt])[0]) });
     // the dynamic arm differs (some factor is flagged on this market), and its failed factors weigh 0
     ok(c.factors.some((f) => c.health[f].includes('failed')), 'some factor fails');

@@ -11,8 +11,10 @@ import { zscore } from '../../../src/panel/kernels.js';
 import { createRng } from '../../../src/random.js';
 import { rankIcByDate } from '../../../src/evaluate/ic.js';
 import { simulateMarket } from '../../../src/data/simulator.js';
-import { factorStudy } from '../../../src/evaluate/study.js';
-import { causalComposite } from '../../../src/portfolio/study.js';
+import { factorStudy } from '../../../src/model/evidence.js';
+import { modelContext } from '../../../src/model/context.js';
+import { modelScore } from '../../../src/model/score.js';
+import { loadModelSpec } from '../../../src/model/files.js';
 import {
   icSeriesCorrelation, monthlyForwardReturns, orthogonalizeAgainst, projectIndustryScore,
 } from '../../../src/stockstudy/projection.js';
@@ -97,7 +99,7 @@ describe('seed-7 simulator', () => {
   it('the growth-orthogonalized industry factor has a positive mean monthly rank IC', () => {
     const ds = simulateMarket({ seed: 7 }).dataset;
     const study = factorStudy(ds);
-    const score = causalComposite(study);
+    const score = modelScore(loadModelSpec('models/default.json'), modelContext(ds, { study })).score;
     const sf = computeStockFactors(ds.stocks!, study.dates);
     const fwd = monthlyForwardReturns(ds.stocks!.bars.close, study.dates);
     const proj = projectIndustryScore(score, ds.stocks!.membership, 'sim_l1', sf.stocks);

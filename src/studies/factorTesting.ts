@@ -1,40 +1,21 @@
 /**
- * The factor-testing study of notebook 03, as plain data: every available factor of a dataset
- * evaluated at month ends against 1M/3M/6M forward returns, a leaderboard, factor and IC
- * correlations, and the composite study (equal vs ICIR vs max-ICIR weights, before and after
- * symmetric orthogonalization). Weights at each date use only ICs already known then.
+ * The factor-testing study of notebook 03, as plain data: leaderboards of the factor study
+ * (src/model/evidence.ts: every available factor at month ends against 1M/3M/6M forward returns),
+ * factor and IC correlations, and the composite study (equal vs ICIR vs max-ICIR weights, before
+ * and after symmetric orthogonalization) — both the model's walk-forward selection and the
+ * full-sample selection, labelled as the in-sample upper bound it is.
  */
 import type { Panel } from '../panel/panel.js';
-import type { MarketDataset } from '../data/types.js';
-import { monthEndRebalanceDates } from '../data/calendar.js';
-import { computeFactors, getFactor, type FactorBatch } from '../factors/registry.js';
-import { forwardReturnsFromPrices, type ForwardReturns } from './forwardReturns.js';
-import { factorReport, reportRows, type FactorReport, type ReportRow } from './report.js';
-import { icByFactor } from './crossSection.js';
-import { factorCorrelationMatrix, icCorrelationMatrix, type CorrelationMatrix } from './correlation.js';
-import { alignDirection } from '../combine/direction.js';
+import { getFactor } from '../factors/registry.js';
+import { factorReport, type FactorReport, type ReportRow } from '../evaluate/report.js';
+import { icByFactor } from '../evaluate/crossSection.js';
+import { factorCorrelationMatrix, icCorrelationMatrix, type CorrelationMatrix } from '../evaluate/correlation.js';
 import { equalWeights, icirWeights, maxIcirWeights, type WeightSchedule } from '../combine/weights.js';
 import { symmetricOrthogonalize } from '../combine/orthogonalize.js';
 import { compositeScore } from '../combine/composite.js';
+import { alignedFactors, type FactorStudy } from '../model/evidence.js';
 
-export interface FactorStudy {
-  dataset: string;
-  dates: string[];
-  batch: FactorBatch;
-  forward: ForwardReturns;
-  /** One report per available factor, direction-aligned from the registry (registry order). */
-  reports: FactorReport[];
-  leaderboard: ReportRow[];
-}
-
-/** Evaluate every available factor of `ds` at month ends against 1M, 3M and 6M forward returns. */
-export function factorStudy(ds: MarketDataset, horizons: readonly number[] = [1, 3, 6]): FactorStudy {
-  const dates = monthEndRebalanceDates(ds.calendar);
-  const batch = computeFactors(ds, dates);
-  const forward = forwardReturnsFromPrices(ds.industryBars.close, { horizons: [...horizons], rebalance: dates, periodsPerYear: 12 });
-  const reports = [...batch.results].map(([id, r]) => factorReport(r.panel, forward, { name: id, direction: getFactor(id).direction }));
-  return { dataset: ds.name, dates, batch, forward, reports, leaderboard: reportRows(reports) };
-}
+export { factorStudy, alignedFactors, type FactorStudy } from '../model/evidence.js';
 
 /** Leaderboard rows of one horizon, sorted by |rank ICIR| descending (ties by factor id). */
 export function leaderboardAt(study: FactorStudy, horizon = '1M'): ReportRow[] {
@@ -55,7 +36,10 @@ export function bestOfFamilies(study: FactorStudy): { family: string; report: Fa
   return [...byFamily].map(([family, report]) => ({ family, report }));
 }
 
-/** Factors kept for the composite: rank ICIR at 1M (direction-aligned) above `minIcir`, the `maxFactors` best. */
+/**
+ * Full-sample factor selection (IN-SAMPLE: it reads every IC of the study, including those after
+ * any date it is applied to): rank ICIR at 1M (direction-aligned) above `minIcir`, the `maxFactors` best.
+ */
 export function selectFactorsForComposite(study: FactorStudy, minIcir = 0.05, maxFactors = 8): string[] {
   return leaderboardAt(study, '1M').filter((r) => r.rankIcir > minIcir).slice(0, maxFactors).map((r) => r.factor);
 }
@@ -66,13 +50,6 @@ export interface CompositeVariant {
   schedule: WeightSchedule;
   score: Panel;
   report: FactorReport;
-}
-
-/** Direction-aligned panels of the named factors. */
-export function alignedFactors(study: FactorStudy, names: readonly string[]): Record<string, Panel> {
-  const raw: Record<string, Panel> = {};
-  for (const n of names) raw[n] = study.batch.results.get(n)!.panel;
-  return alignDirection(raw, Object.fromEntries(names.map((n) => [n, getFactor(n).direction])));
 }
 
 /**

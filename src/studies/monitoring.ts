@@ -2,7 +2,7 @@
  * Static vs dynamic factor weighting of the model's composite, walked and backtested the same way.
  *
  * Over the same direction-aligned factors and the same 1M rank ICs (an IC dated s is known at
- * s + 1; CAUSAL_ICIR_OPTIONS):
+ * s + 1; the composite section of the model spec, models/default.json by default):
  *
  *   static:   w_f(t)  = ICIR weights over W(t) = {s <= t − 1} (icirWeights; the model's causalComposite)
  *   dynamic:  w'_f(t) = w_f(t)·m_f(t) / Σ_g |w_g(t)·m_g(t)|,  m = 0 failed, weakeningShrink
@@ -20,21 +20,26 @@ import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import type { MarketDataset } from '../data/types.js';
 import type { IcByDate } from '../evaluate/ic.js';
-import { alignedFactors, type FactorStudy } from '../evaluate/study.js';
+import { alignedFactors, type FactorStudy } from '../model/evidence.js';
 import { icByFactor } from '../evaluate/crossSection.js';
 import { icirWeights, type WeightSchedule } from '../combine/weights.js';
 import { compositeScore } from '../combine/composite.js';
 import type { Solver } from '../portfolio/optimizer.js';
-import { CAUSAL_ICIR_OPTIONS, availableIndustries, dailyReturns, modelAllocators, scoredDates, walkWeights, type AllocationRun } from '../portfolio/study.js';
+import { availableIndustries, dailyReturns, scoredDates, walkWeights } from '../model/context.js';
+import { allocatorFor } from '../model/allocators.js';
+import { backtestModelWeights } from '../model/run.js';
+import { specPeriodsPerYear, variantOf, type CompositeSpec, type ModelSpec } from '../model/spec.js';
+import { DEFAULT_MODEL_FILE, loadModelSpec } from '../model/files.js';
 import { walkAllocator } from '../portfolio/walk.js';
-import { backtestRuns, comparisonRows, headlineRow, STUDY_COST_BPS } from '../backtest/study.js';
+import type { AllocationRun } from './modeling.js';
+import { comparisonRows, headlineRow } from './validation.js';
 import { splitBacktest } from '../backtest/walkForward.js';
 import { summarizeBacktest } from '../metrics/tables.js';
 import type { BacktestResult } from '../backtest/types.js';
-import { dynamicWeights } from './dynamicWeights.js';
-import type { HealthStatus } from './health.js';
-import type { AlertRules } from './alerts.js';
-import { studyFactorIds } from './report.js';
+import { dynamicWeights } from '../monitor/dynamicWeights.js';
+import type { HealthStatus } from '../monitor/health.js';
+import type { AlertRules } from '../monitor/alerts.js';
+import { studyFactorIds } from '../monitor/report.js';
 
 export type Weighting = 'static' | 'dynamic';
 
@@ -45,6 +50,8 @@ export interface WeightingOptions {
   weakeningShrink?: number;
   /** Alert rules behind the health statuses (alerts.ts defaults). */
   rules?: AlertRules;
+  /** The ICIR settings (horizon, window, minObservations) of this composite spec. Default: models/default.json's. */
+  composite?: CompositeSpec;
 }
 
 /** The two weight schedules and composite scores over the same factors and ICs. */
@@ -69,9 +76,11 @@ export interface WeightingSchedules {
 export function weightingSchedules(study: FactorStudy, options: WeightingOptions = {}): WeightingSchedules {
   const factors = studyFactorIds(study, options.factors);
   const aligned = alignedFactors(study, factors);
-  const ics = icByFactor(aligned, study.forward, CAUSAL_ICIR_OPTIONS.horizon, { method: 'rank' });
-  const stat = icirWeights(ics, CAUSAL_ICIR_OPTIONS);
-  const dyn = dynamicWeights(ics, { ...CAUSAL_ICIR_OPTIONS, weakeningShrink: options.weakeningShrink, rules: options.rules });
+  const c = options.composite ?? loadModelSpec(DEFAULT_MODEL_FILE).composite;
+  const icOptions = { horizon: c.horizon, window: c.window, minObservations: c.minObservations };
+  const ics = icByFactor(aligned, study.forward, icOptions.horizon, { method: 'rank' });
+  const stat = icirWeights(ics, icOptions);
+  const dyn = dynamicWeights(ics, { ...icOptions, weakeningShrink: options.weakeningShrink, rules: options.rules });
   return {
     factors, ics, static: stat, dynamic: dyn.schedule, health: dyn.health,
     staticScore: compositeScore(aligned, stat).panel,
@@ -80,10 +89,17 @@ export function weightingSchedules(study: FactorStudy, options: WeightingOptions
 }
 
 export interface WeightingComparisonOptions extends WeightingOptions {
-  /** HiGHS solver: adds the model's score optimizer to top-5. */
+  /** HiGHS solver: adds the model's score optimizer (models/optimizer.json) to top-5 (models/default.json). */
   solver?: Solver;
-  /** Costs per unit traded, bps. Default STUDY_COST_BPS (10). */
+  /** The model specs whose allocators walk both scores (default: models/default.json, plus models/optimizer.json with a solver). */
+  specs?: readonly ModelSpec[];
+  /** Costs per unit traded, bps. Default: each spec's. */
   costBps?: number;
+}
+
+/** The model specs of the comparison: default top-5, and the score optimizer when a solver is given. */
+export function monitoringSpecs(solver?: Solver): ModelSpec[] {
+  return solver ? [loadModelSpec(DEFAULT_MODEL_FILE), loadModelSpec('models/optimizer.json')] : [loadModelSpec(DEFAULT_MODEL_FILE)];
 }
 
 /** One backtest row: the headline metrics of comparisonRows (monthly basis) with its allocator and weighting. */
@@ -96,7 +112,7 @@ export interface WeightingComparison extends WeightingSchedules {
   /** Scored by the static composite but not by the dynamic one (every factor failed): left out of both walks. */
   droppedDates: string[];
   /** Walks in allocator order, static then dynamic for each. */
-  runs: (AllocationRun & { allocator: string; weighting: Weighting })[];
+  runs: (Omit<AllocationRun, 'run'> & { allocator: string; weighting: Weighting })[];
   backtests: BacktestResult[];
   /** comparisonRows of `backtests`, same order: cagr, excessCagr (vs equal weight), informationRatio, maxDrawdown, turnover, ... */
   rows: WeightingRow[];
@@ -125,16 +141,21 @@ export function weightingComparison(ds: MarketDataset, study: FactorStudy, optio
   const available = availableIndustries(ds);
   const industries = ds.industries.map((i) => i.code);
   const runs: WeightingComparison['runs'] = [];
-  const names = modelAllocators(options.solver).map((a) => a.name);
-  names.forEach((_, k) => {
+  const backtests: BacktestResult[] = [];
+  for (const base of options.specs ?? monitoringSpecs(options.solver)) {
+    const spec = options.costBps === undefined ? base : variantOf(base, { costs: { bps: options.costBps } });
+    const rebalance = { dates, periodsPerYear: specPeriodsPerYear(spec.calendar) };
     for (const weighting of ['static', 'dynamic'] as const) {
-      const { name, kind, allocator } = modelAllocators(options.solver)[k]; // a fresh instance per walk
+      const allocator = allocatorFor(spec.allocator, spec.name, options.solver); // a fresh instance per walk
       const score = weighting === 'static' ? sched.staticScore : sched.dynamicScore;
       const walk = walkAllocator(allocator, { returns, rebalanceDates: dates, scores: score, industries: available });
-      runs.push({ name: weightingLabel(name, weighting), kind, walk, weights: walkWeights(walk, industries), allocator: name, weighting });
+      const weights = walkWeights(walk, industries);
+      const label = weightingLabel(spec.name, weighting);
+      const bt = backtestModelWeights(variantOf(spec, { name: label }), ds, weights, rebalance);
+      backtests.push(bt);
+      runs.push({ name: label, kind: 'model', walk, weights, allocator: spec.name, weighting });
     }
-  });
-  const backtests = backtestRuns(ds, runs, options.costBps ?? STUDY_COST_BPS);
+  }
   const rows = comparisonRows(backtests).map((r, k) => {
     const { strategy, ...metrics } = r;
     return { strategy: String(strategy), allocator: runs[k].allocator, weighting: runs[k].weighting, ...metrics } as WeightingRow;

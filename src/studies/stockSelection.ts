@@ -20,25 +20,28 @@ import { zscore } from '../panel/kernels.js';
 import type { LossReport } from '../data/loss.js';
 import type { MarketDataset, MembershipRecord } from '../data/types.js';
 import { ASHARE_INDEX_SNAPSHOT_DATE } from '../data/ashare.js';
-import { factorStudy } from '../evaluate/study.js';
+import { factorStudy } from '../model/evidence.js';
+import { modelContext } from '../model/context.js';
+import { modelScore } from '../model/score.js';
+import type { ModelSpec } from '../model/spec.js';
+import { DEFAULT_MODEL_FILE, loadModelSpec } from '../model/files.js';
 import { forwardReturnsFromPrices } from '../evaluate/forwardReturns.js';
 import { factorReport, type FactorReport } from '../evaluate/report.js';
 import type { IcByDate } from '../evaluate/ic.js';
-import { causalComposite } from '../portfolio/study.js';
 import type { Solver } from '../portfolio/optimizer.js';
 import { runBacktest } from '../backtest/engine.js';
 import { summarizeBacktest, annualTable, type AnnualRow, type PerformanceSummary } from '../metrics/tables.js';
 import type { RebalanceCalendar } from '../data/calendar.js';
-import { benchmarkWeightsAsOf, ENHANCEMENT_TOLERANCE } from './enhancement.js';
-import { icSeriesCorrelation, monthlyForwardReturns, orthogonalizeAgainst, projectIndustryScore } from './projection.js';
+import { benchmarkWeightsAsOf, ENHANCEMENT_TOLERANCE } from '../stockstudy/enhancement.js';
+import { icSeriesCorrelation, monthlyForwardReturns, orthogonalizeAgainst, projectIndustryScore } from '../stockstudy/projection.js';
 import {
   computePriceProxyFactors, computeStockFactors, equalWeightComposite, icirComposite, PRICE_PROXY_DEFINITIONS,
   STOCK_FACTOR_IDS, type StockFactorId, type StockFactorSet,
-} from './stockFactors.js';
+} from '../stockstudy/stockFactors.js';
 import {
   carryForward, enhancementWalk, platterWeights, satelliteSchedule, topFractionWeights, walkUniverse,
   type EnhancementWalk, type WalkUniverse,
-} from './walk.js';
+} from '../stockstudy/walk.js';
 
 /** Everything the study needs from a dataset. */
 export interface StockStudyData {
@@ -68,13 +71,13 @@ const SIM_DEFINITIONS: Record<StockFactorId, string> = {
 };
 
 /** Study inputs from the simulator: SIM500 weights as of each date, the model's causal industry composite, fundamental factors. */
-export function simulatorStudyData(ds: MarketDataset): StockStudyData {
+export function simulatorStudyData(ds: MarketDataset, spec: ModelSpec = loadModelSpec(DEFAULT_MODEL_FILE)): StockStudyData {
   const sd = ds.stocks;
   if (!sd || !sd.indexWeights || sd.indexWeights.length === 0) {
     throw new RotationError('STOCK_NO_BENCHMARK', `Dataset ${ds.name} has no stocks with index weights`, { dataset: ds.name }, 'use simulateMarket() (SIM500 weights) or the A-share loader');
   }
   const fs = factorStudy(ds, [1]);
-  const score = causalComposite(fs);
+  const score = modelScore(spec, modelContext(ds, { study: fs })).score;
   const stocks = sd.bars.close.assets;
   const index = sd.indexWeights[0].index;
   return {
@@ -92,13 +95,13 @@ export function simulatorStudyData(ds: MarketDataset): StockStudyData {
  * stocks by the CITIC snapshot, price-only factor proxies, and the CSI 500 weights of 2020-10-10
  * used on every date (a back-dated snapshot over the 483 survivors; renormalized and reported).
  */
-export function ashareStudyData(ds: MarketDataset, index = '000905.SH'): StockStudyData {
+export function ashareStudyData(ds: MarketDataset, index = '000905.SH', spec: ModelSpec = loadModelSpec(DEFAULT_MODEL_FILE)): StockStudyData {
   const sd = ds.stocks;
   if (!sd || !sd.indexWeights) {
     throw new RotationError('STOCK_NO_BENCHMARK', `Dataset ${ds.name} has no stocks with index weights`, { dataset: ds.name }, 'load it with loadAshareDataset()');
   }
   const fs = factorStudy(ds, [1]);
-  const score = causalComposite(fs);
+  const score = modelScore(spec, modelContext(ds, { study: fs })).score;
   const close = sd.bars.close;
   const snapshot = benchmarkWeightsAsOf(sd.indexWeights, index, ASHARE_INDEX_SNAPSHOT_DATE, close.assets).weights;
   return {

@@ -228,68 +228,6 @@ export function deflatedActiveSharpe(strategy: PeriodSeries, benchmark: PeriodSe
   return deflatedSharpeRatio(a, trials);
 }
 
-function checkPValues(p: ArrayLike<number>, fn: string): void {
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i];
-    if (v === v && !(v >= 0 && v <= 1)) {
-      throw new RotationError('METRIC_BAD_P_VALUE', `${fn}: p-value ${v} at position ${i} is outside [0, 1]`, { position: i, value: v },
-        'pass two-sided p-values (probabilities); NaN marks a factor without a test and is left out');
-    }
-  }
-}
-
-/** Positions of the non-NaN p-values, sorted by p ascending (stable). */
-function sortedPresent(p: ArrayLike<number>): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < p.length; i++) if (p[i] === p[i]) idx.push(i);
-  idx.sort((i, j) => p[i] - p[j] || i - j);
-  return idx;
-}
-
-/**
- * Holm (1979) step-down adjusted p-values (statsmodels multipletests 'holm'): with the m non-NaN
- * p-values sorted ascending p_(1) <= … <= p_(m),
- *
- *   p̃_(i) = min(1, max_{j <= i} (m − j + 1) p_(j)),
- *
- * returned in the input order. NaN entries stay NaN and do not count in m. Controls the
- * family-wise error rate. METRIC_BAD_P_VALUE for a value outside [0, 1].
- */
-export function holmAdjust(p: ArrayLike<number>): Float64Array {
-  checkPValues(p, 'holmAdjust');
-  const out = new Float64Array(p.length).fill(NaN);
-  const idx = sortedPresent(p), m = idx.length;
-  let run = 0;
-  for (let k = 0; k < m; k++) {
-    const v = Math.min(1, (m - k) * p[idx[k]]);
-    if (v > run) run = v;
-    out[idx[k]] = run;
-  }
-  return out;
-}
-
-/**
- * Benjamini & Hochberg (1995) step-up adjusted p-values (statsmodels multipletests 'fdr_bh'):
- * with the m non-NaN p-values sorted ascending p_(1) <= … <= p_(m),
- *
- *   p̃_(i) = min(1, min_{j >= i} (m/j) p_(j)),
- *
- * returned in the input order. NaN entries stay NaN and do not count in m. Controls the false
- * discovery rate (independent or positively dependent tests). METRIC_BAD_P_VALUE outside [0, 1].
- */
-export function benjaminiHochbergAdjust(p: ArrayLike<number>): Float64Array {
-  checkPValues(p, 'benjaminiHochbergAdjust');
-  const out = new Float64Array(p.length).fill(NaN);
-  const idx = sortedPresent(p), m = idx.length;
-  let run = 1;
-  for (let k = m - 1; k >= 0; k--) {
-    const v = (m / (k + 1)) * p[idx[k]];
-    if (v < run) run = v;
-    out[idx[k]] = run;
-  }
-  return out;
-}
-
 /** The two windows of a split: periods ending on or before the split date, and after it. */
 export interface SplitWindows {
   splitDate: string;

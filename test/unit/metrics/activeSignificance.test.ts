@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { runBacktest } from '../../../src/backtest/engine.js';
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
 import {
-  activeReturnTest, activeTestMinPeriods, backtestActiveTest, benjaminiHochbergAdjust, deflatedActiveSharpe, differenceTest,
-  holmAdjust, neweyWestRuleLag, rebalancePeriodSeries, splitSeries, splitWindows, type PeriodSeries,
+  activeReturnTest, activeTestMinPeriods, backtestActiveTest, deflatedActiveSharpe, differenceTest, neweyWestRuleLag, rebalancePeriodSeries, splitSeries, splitWindows, type PeriodSeries,
 } from '../../../src/metrics/activeSignificance.js';
-import { deflatedSharpeRatio } from '../../../src/metrics/significance.js';
+import { benjaminiHochbergAdjust, deflatedSharpeRatio, holmAdjust } from '../../../src/metrics/significance.js';
 import { randomCloses } from '../backtest/helpers.js';
 import { throwsCode } from '../assertions.js';
 

@@ -282,3 +282,44 @@ export function splitSeries(s: PeriodSeries, splitDate: string): { inSample: Per
   const w = splitWindows(s.dates, splitDate);
   return { inSample: sliceSeries(s, w.inSample), outOfSample: sliceSeries(s, w.outOfSample), windows: w };
 }
+
+/** One window of a split comparison. */
+export interface WindowTest {
+  window: 'whole sample' | 'in-sample' | 'out-of-sample';
+  test: ActiveReturnTest;
+}
+
+/**
+ * `activeReturnTest` of strategy vs benchmark over the whole sample, in-sample (dates <= split)
+ * and out-of-sample (dates > split), in that order. The calendars are checked first
+ * (METRIC_CALENDAR_MISMATCH), then the split (METRIC_EMPTY_WINDOW); a window shorter than the
+ * minimum is METRIC_TOO_FEW_PERIODS naming the window and the minimum.
+ */
+export function activeTestsByWindow(strategy: PeriodSeries, benchmark: PeriodSeries, splitDate: string, options: ActiveTestOptions = {}): WindowTest[] {
+  return testsByWindow(strategy, benchmark, splitDate, options, activeReturnTest);
+}
+
+/** `differenceTest` of A vs B over the whole sample, in-sample and out-of-sample (see activeTestsByWindow). */
+export function differenceTestsByWindow(a: PeriodSeries, b: PeriodSeries, splitDate: string, options: ActiveTestOptions = {}): WindowTest[] {
+  return testsByWindow(a, b, splitDate, options, differenceTest);
+}
+
+function testsByWindow(a: PeriodSeries, b: PeriodSeries, splitDate: string, options: ActiveTestOptions,
+  fn: (x: PeriodSeries, y: PeriodSeries, o: ActiveTestOptions) => ActiveReturnTest): WindowTest[] {
+  assertSameCalendar(a, b);
+  const w = splitWindows(a.dates, splitDate);
+  const out: WindowTest[] = [{ window: 'whole sample', test: fn(a, b, options) }];
+  for (const [window, range] of [['in-sample', w.inSample], ['out-of-sample', w.outOfSample]] as const) {
+    const sa = sliceSeries(a, range), sb = sliceSeries(b, range);
+    try {
+      out.push({ window, test: fn(sa, sb, options) });
+    } catch (e) {
+      if (e instanceof RotationError && e.code === 'METRIC_TOO_FEW_PERIODS') {
+        throw new RotationError('METRIC_TOO_FEW_PERIODS', `${window} window (${range.first} to ${range.last}, split ${splitDate}): ${e.message}`,
+          { ...e.where, window, splitDate }, 'move the split date so both windows have at least the minimum, or report the window as not available');
+      }
+      throw e;
+    }
+  }
+  return out;
+}

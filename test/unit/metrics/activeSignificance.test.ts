@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { runBacktest } from '../../../src/backtest/engine.js';
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
 import {
-  activeReturnTest, activeTestMinPeriods, backtestActiveTest, deflatedActiveSharpe, differenceTest, neweyWestRuleLag, rebalancePeriodSeries, splitSeries, splitWindows, type PeriodSeries,
+  activeReturnTest, activeTestMinPeriods, activeTestsByWindow, backtestActiveTest, deflatedActiveSharpe, differenceTest,
+  differenceTestsByWindow, neweyWestRuleLag, rebalancePeriodSeries, splitSeries, splitWindows, type PeriodSeries,
 } from '../../../src/metrics/activeSignificance.js';
 import { benjaminiHochbergAdjust, deflatedSharpeRatio, holmAdjust } from '../../../src/metrics/significance.js';
 import { randomCloses } from '../backtest/helpers.js';
@@ -186,4 +187,19 @@ test('rebalancePeriodSeries: monthly returns of a backtest compound its daily re
   const t = backtestActiveTest(bt);
   assert.equal(t.n, ends.length - 1);
   close(t.t, activeReturnTest(s.strategy, s.benchmark).t, 1e-15);
+});
+
+test('activeTestsByWindow / differenceTestsByWindow: whole, in-sample and out-of-sample, each equal to the test on the slice', () => {
+  const dates = monthEnds(36, 2018);
+  const b = dates.map((_, k) => 0.01 * Math.sin(0.8 * k));
+  const r = b.map((x, k) => x + 0.002 + 0.01 * Math.cos(1.9 * k));
+  const ws = activeTestsByWindow(S('r', r, dates), S('b', b, dates), '2019-12-31');
+  assert.deepEqual(ws.map((w) => [w.window, w.test.n, w.test.start, w.test.end]), [
+    ['whole sample', 36, '2018-01-31', '2020-12-31'], ['in-sample', 24, '2018-01-31', '2019-12-31'], ['out-of-sample', 12, '2020-01-31', '2020-12-31']]);
+  close(ws[2].test.t, activeReturnTest(S('r', r.slice(24), dates.slice(24)), S('b', b.slice(24), dates.slice(24))).t, 1e-15);
+  const ds = differenceTestsByWindow(S('r', r, dates), S('b', b, dates), '2019-12-31');
+  close(ds[1].test.t, ws[1].test.t, 1e-15);
+  const e = throwsCode(() => activeTestsByWindow(S('r', r, dates), S('b', b, dates), '2020-06-30'), 'METRIC_TOO_FEW_PERIODS');
+  assert.match(e.message, /out-of-sample window \(2020-07-31 to 2020-12-31.*at least 12/);
+  throwsCode(() => activeTestsByWindow(S('r', r, dates), S('b', b, dates), '2021-01-31'), 'METRIC_EMPTY_WINDOW');
 });

@@ -8,8 +8,8 @@
  *   - every horizon: walking the factor order and keeping the assets with a forward return gives
  *     the factor values of the jointly valid pairs already sorted, so their midranks cost O(n);
  *     only the returns are ranked per horizon.
- * Forward returns are read straight from the shared level panel (L[t+h]·(1/L[t]) − 1, the
- * reciprocal shared by the horizons, as `forwardReturnRowInto`), never materialized. Results equal `icByDate` / `rankIcByDate` on the materialized forward returns
+ * Forward returns are read straight from the shared level panel (L[t+h]/L[t] − 1 by
+ * `levelReturnRowInto`, the one implementation `forwardReturnRowInto` also uses), never materialized. Results equal `icByDate` / `rankIcByDate` on the materialized forward returns
  * (same pairs, same midranks; sums in a different order, so equal to ~1e-15).
  *
  *   IC_t     = Pearson(f, r)                       over the n jointly valid pairs
@@ -24,6 +24,7 @@
  */
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
+import { levelReturnRowInto } from '../panel/kernels.js';
 import { newFastRankScratch, sortAscending, midranksOfSorted } from './fastRank.js';
 import { alignFactor, onFrame } from './frame.js';
 import { horizonOf, type ForwardHorizon, type ForwardReturns } from './forwardReturns.js';
@@ -140,9 +141,7 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
   const fScratch = newFastRankScratch(N), rScratch = newFastRankScratch(N);
   const bucketQ = new Int32Array(N), tmp = new Float64Array(N);
   const sf = new Float64Array(N), rr = new Float64Array(N), fRank = new Float64Array(N);
-  const bj = new Int32Array(N), cw = new Float64Array(N), fwd = new Float64Array(N), inv = new Float64Array(N);
-  let minPeriods = Infinity;
-  for (const h of hs) if (h.periods < minPeriods) minPeriods = h.periods;
+  const bj = new Int32Array(N), cw = new Float64Array(N), fwd = new Float64Array(N);
   const s0 = new Float64Array(G), s1 = new Float64Array(G), s2 = new Float64Array(G), cnt = new Int32Array(G);
   let prevGroup = new Int32Array(N).fill(-1), curGroup = new Int32Array(N).fill(-1);
   const newNames = new Int32Array(G);
@@ -205,29 +204,14 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
 
     const R = rows[t];
     const needSf = doIc || factorTies;
-    // 1/L of the date's row, shared by every horizon: fwd = L[t+h]·(1/L[t]) − 1.
-    if (R + minPeriods < Tfr) {
-      const b0 = R * Nfr;
-      if (cols === null) for (let i = 0; i < N; i++) inv[i] = 1 / L[b0 + i];
-      else for (let i = 0; i < N; i++) inv[i] = 1 / L[b0 + cols[i]];
-    }
     for (let hIdx = 0; hIdx < H; hIdx++) {
       const p = hs[hIdx].periods;
       // Jointly valid pairs, in factor order: rr[j] (return), sf[j] (factor value), bj[j] (group).
       let n = 0;
       let rMin = Infinity, rMax = -Infinity;
       if (R + p < Tfr) {
-        // Forward returns of every asset of the date (sequential reads of the level row t + h).
-        const b0 = R * Nfr, b1 = (R + p) * Nfr;
-        if (seg === null) {
-          if (cols === null) for (let i = 0; i < N; i++) fwd[i] = L[b1 + i] * inv[i] - 1;
-          else for (let i = 0; i < N; i++) fwd[i] = L[b1 + cols[i]] * inv[i] - 1;
-        } else {
-          for (let i = 0; i < N; i++) {
-            const c = cols === null ? i : cols[i];
-            fwd[i] = seg[b1 + c] === seg[b0 + c] ? L[b1 + c] * inv[i] - 1 : NaN;
-          }
-        }
+        // Forward returns of every asset of the date, by division (L[t+h]/L[t] − 1).
+        levelReturnRowInto(L, R * Nfr, (R + p) * Nfr, N, fwd, cols, seg);
         for (let q = 0; q < nf; q++) {
           const i = posOrd[q];
           const r = fwd[i];

@@ -25,6 +25,7 @@
 import { RotationError } from '../errors.js';
 import type { RebalanceCalendar } from '../data/calendar.js';
 import { isIsoDate, type Panel } from '../panel/panel.js';
+import { levelReturnRowInto } from '../panel/kernels.js';
 
 /** One horizon: its label ("1M", "5D") and its length in rows (rebalance periods) of the calendar. */
 export interface ForwardHorizon {
@@ -249,9 +250,10 @@ export function horizonOf(fr: ForwardReturns, key: string | number): ForwardHori
 
 /**
  * Row t of the forward returns over `periods` rows into out[0..N):
- * out[i] = L[t + periods, i]·(1/L[t, i]) − 1 (NaN past the end, across a missing return, or where a
- * level is NaN). Any length >= 1 works (it need not be one of `fr.horizons`). The reciprocal form
- * (within an ulp of the quotient) is the one `evaluateCrossSections` uses, so both agree exactly.
+ * out[i] = L[t + periods, i] / L[t, i] − 1 (NaN past the end, across a missing return, or where a
+ * level is NaN). Any length >= 1 works (it need not be one of `fr.horizons`). Computed by
+ * `levelReturnRowInto` (src/panel/kernels.ts), the division `evaluateCrossSections` also uses, so
+ * both agree exactly and an unchanged level gives exactly 0.
  */
 export function forwardReturnRowInto(fr: ForwardReturns, periods: number, t: number, out: Float64Array): void {
   const N = fr.assets.length, T = fr.dates.length, L = fr.level, seg = fr.segment;
@@ -259,12 +261,7 @@ export function forwardReturnRowInto(fr: ForwardReturns, periods: number, t: num
     out.fill(NaN, 0, N);
     return;
   }
-  const b0 = t * N, b1 = (t + periods) * N;
-  if (seg === null) {
-    for (let i = 0; i < N; i++) out[i] = L[b1 + i] * (1 / L[b0 + i]) - 1;
-  } else {
-    for (let i = 0; i < N; i++) out[i] = seg[b1 + i] === seg[b0 + i] ? L[b1 + i] * (1 / L[b0 + i]) - 1 : NaN;
-  }
+  levelReturnRowInto(L, t * N, (t + periods) * N, N, out, null, seg);
 }
 
 /** The forward returns of one horizon (label or length) as a Panel on fr.dates x fr.assets. */

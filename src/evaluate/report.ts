@@ -9,6 +9,7 @@
  * turnover and rank autocorrelation, and the monthly heat map of the first horizon's rank IC.
  * `definitions` lists the formulas for a report footer.
  */
+import { benjaminiHochbergAdjust, holmAdjust } from '../metrics/significance.js';
 import type { Panel } from '../panel/panel.js';
 import { mapValues } from '../panel/panel.js';
 import { RotationError } from '../errors.js';
@@ -205,4 +206,32 @@ export function reportRows(reports: readonly FactorReport[]): ReportRow[] {
     }
   }
   return rows;
+}
+
+/** A leaderboard row with multiple-testing-adjusted p-values. */
+export interface AdjustedReportRow extends ReportRow {
+  /** Holm (family-wise) adjusted pValueNeweyWest across the factors of the same horizon. */
+  pHolm: number;
+  /** Benjamini-Hochberg (false discovery rate) adjusted pValueNeweyWest across the factors of the same horizon. */
+  pBH: number;
+}
+
+/**
+ * Leaderboard rows with their Newey-West rank-IC p-values adjusted for testing many factors:
+ * within each horizon, the family is every row of that horizon (every factor tested), and
+ *   pHolm = holmAdjust(p)  (step-down, p̃_(i) = min(1, max_{j<=i} (m − j + 1) p_(j))),
+ *   pBH   = benjaminiHochbergAdjust(p)  (step-up, p̃_(i) = min(1, min_{j>=i} (m/j) p_(j))),
+ * m = number of rows of the horizon with a p-value (NaN rows stay NaN). Row order is kept.
+ * Pass ALL factors tested, not a top-10 cut: adjusting over a shortlist understates the correction.
+ */
+export function withAdjustedPValues(rows: readonly ReportRow[]): AdjustedReportRow[] {
+  const out: AdjustedReportRow[] = rows.map((r) => ({ ...r, pHolm: NaN, pBH: NaN }));
+  const byHorizon = new Map<string, number[]>();
+  rows.forEach((r, k) => { const a = byHorizon.get(r.horizon); if (a) a.push(k); else byHorizon.set(r.horizon, [k]); });
+  for (const idx of byHorizon.values()) {
+    const p = idx.map((k) => rows[k].pValueNeweyWest);
+    const h = holmAdjust(p), b = benjaminiHochbergAdjust(p);
+    idx.forEach((k, j) => { out[k].pHolm = h[j]; out[k].pBH = b[j]; });
+  }
+  return out;
 }

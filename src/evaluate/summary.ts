@@ -6,6 +6,8 @@
  *   mean = Σx/T,  std = √(Σ(x − mean)²/(T − 1)),  ICIR = mean/std (not annualized),
  *   t = ICIR·√T,  p = two-sided Student t with T − 1 df,
  *   t_NW = mean/√(S/T) with the Bartlett long-run variance S of lag L (default horizon − 1),
+ *          computed on the DATE-ALIGNED series: a skipped date stays a gap, so the ICs on either
+ *          side of it are not lag-1 neighbours (src/evaluate/neweyWest.ts states the estimator),
  *   p_NW = two-sided Student t with T − 1 df at t_NW,
  *   win rate = #{x > 0}/T,
  *   skew = m3/m2^{3/2},  kurtosis = m4/m2² − 3 (excess), m_k = (1/T)Σ(x − mean)^k
@@ -73,7 +75,7 @@ export function summarizeIc(ic: IcByDate | ArrayLike<number>, options: SummaryOp
   m2 /= T; m3 /= T; m4 /= T;
   const icir = std > 0 ? mean / std : NaN;
   const t = icir * Math.sqrt(T);
-  const nw = neweyWestT(x, lag);
+  const nw = neweyWestT(raw, lag); // on the date-aligned series: skipped dates stay gaps
   return {
     n: T,
     mean,

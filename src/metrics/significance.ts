@@ -2,7 +2,8 @@
  * Is the performance more than luck? The t statistic of the mean excess return, the probabilistic
  * Sharpe ratio (Bailey & López de Prado 2012, with skewness and kurtosis) and the deflated Sharpe
  * ratio (Bailey & López de Prado 2014: the PSR against the Sharpe expected from the best of N
- * tried configurations), plus the normal distribution functions they need.
+ * tried configurations), the multiple-testing adjustments of p-values (Holm, Benjamini-Hochberg),
+ * plus the normal distribution functions they need.
  *
  * Sharpe ratios here are PER PERIOD (not annualized): SR = mean(r)/std(r, ddof 1). Skewness and
  * kurtosis are population moments (γ3 = m3/m2^1.5, γ4 = m4/m2², γ4 = 3 for a normal), as
@@ -219,4 +220,66 @@ export function deflatedSharpeRatio(returns: ArrayLike<number>, trials: TrialsSp
   const sr0 = expectedMaxSharpe(n, v);
   const psr = probabilisticSharpeRatio(returns, sr0);
   return { ...psr, trials: n, sharpeVariance: v, deflated: psr.probability };
+}
+
+function checkPValues(p: ArrayLike<number>, fn: string): void {
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (v === v && !(v >= 0 && v <= 1)) {
+      throw new RotationError('METRIC_BAD_P_VALUE', `${fn}: p-value ${v} at position ${i} is outside [0, 1]`, { position: i, value: v },
+        'pass two-sided p-values (probabilities); NaN marks a factor without a test and is left out');
+    }
+  }
+}
+
+/** Positions of the non-NaN p-values, sorted by p ascending (stable). */
+function sortedPresent(p: ArrayLike<number>): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < p.length; i++) if (p[i] === p[i]) idx.push(i);
+  idx.sort((i, j) => p[i] - p[j] || i - j);
+  return idx;
+}
+
+/**
+ * Holm (1979) step-down adjusted p-values (statsmodels multipletests 'holm'): with the m non-NaN
+ * p-values sorted ascending p_(1) <= … <= p_(m),
+ *
+ *   p̃_(i) = min(1, max_{j <= i} (m − j + 1) p_(j)),
+ *
+ * returned in the input order. NaN entries stay NaN and do not count in m. Controls the
+ * family-wise error rate. METRIC_BAD_P_VALUE for a value outside [0, 1].
+ */
+export function holmAdjust(p: ArrayLike<number>): Float64Array {
+  checkPValues(p, 'holmAdjust');
+  const out = new Float64Array(p.length).fill(NaN);
+  const idx = sortedPresent(p), m = idx.length;
+  let run = 0;
+  for (let k = 0; k < m; k++) {
+    const v = Math.min(1, (m - k) * p[idx[k]]);
+    if (v > run) run = v;
+    out[idx[k]] = run;
+  }
+  return out;
+}
+
+/**
+ * Benjamini & Hochberg (1995) step-up adjusted p-values (statsmodels multipletests 'fdr_bh'):
+ * with the m non-NaN p-values sorted ascending p_(1) <= … <= p_(m),
+ *
+ *   p̃_(i) = min(1, min_{j >= i} (m/j) p_(j)),
+ *
+ * returned in the input order. NaN entries stay NaN and do not count in m. Controls the false
+ * discovery rate (independent or positively dependent tests). METRIC_BAD_P_VALUE outside [0, 1].
+ */
+export function benjaminiHochbergAdjust(p: ArrayLike<number>): Float64Array {
+  checkPValues(p, 'benjaminiHochbergAdjust');
+  const out = new Float64Array(p.length).fill(NaN);
+  const idx = sortedPresent(p), m = idx.length;
+  let run = 1;
+  for (let k = m - 1; k >= 0; k--) {
+    const v = (m / (k + 1)) * p[idx[k]];
+    if (v < run) run = v;
+    out[idx[k]] = run;
+  }
+  return out;
 }

@@ -485,6 +485,31 @@ export function regressOut(y: Panel, xs: readonly Panel[], options: RegressOptio
  * (PANEL_BAD_ARGUMENT); every valid price must be > 0 (PANEL_BAD_PRICE, naming date and asset).
  * Per asset (time series), not cross-sectional; the result has the same dates and assets.
  */
+/**
+ * One row of simple returns between two rows of a level panel (prices or a wealth index), BY
+ * DIVISION — the one implementation of a forward return in the project (this file's
+ * `forwardReturns`, `forwardReturnRowInto` and `evaluateCrossSections` in src/evaluate all call it):
+ *
+ *   out[k] = L[b1 + c_k] / L[b0 + c_k] − 1,   c_k = cols[k] (or k without cols),  k = 0..n−1,
+ *
+ * NaN when either level is NaN, and (with `segment`) when segment[b1 + c_k] ≠ segment[b0 + c_k]
+ * (a missing return in between). Division, not L[b1]·(1/L[b0]): an unchanged level gives exactly
+ * 0 (x/x = 1 in IEEE arithmetic), whereas the reciprocal form gives ±1e-16 for some levels (49·(1/49)
+ * = 0.9999999999999999), which breaks exact ties between unchanged prices in a rank IC.
+ */
+export function levelReturnRowInto(level: ArrayLike<number>, b0: number, b1: number, n: number, out: Float64Array,
+  cols: ArrayLike<number> | null = null, segment: ArrayLike<number> | null = null): void {
+  if (segment === null) {
+    if (cols === null) for (let k = 0; k < n; k++) out[k] = level[b1 + k] / level[b0 + k] - 1;
+    else for (let k = 0; k < n; k++) { const c = cols[k]; out[k] = level[b1 + c] / level[b0 + c] - 1; }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const c = cols === null ? k : cols[k];
+      out[k] = segment[b1 + c] === segment[b0 + c] ? level[b1 + c] / level[b0 + c] - 1 : NaN;
+    }
+  }
+}
+
 export function forwardReturns(prices: Panel, k: number): Panel {
   if (!Number.isInteger(k) || k < 1) {
     throw badArgument(`Forward-return horizon k must be a positive integer, got ${k}`, 'k', k,
@@ -500,9 +525,6 @@ export function forwardReturns(prices: Panel, k: number): Panel {
     }
   }
   const out = nanPanel(prices);
-  for (let t = 0; t + k < T; t++) {
-    const b0 = t * N, b1 = (t + k) * N;
-    for (let i = 0; i < N; i++) out[b0 + i] = v[b1 + i] / v[b0 + i] - 1; // NaN propagates
-  }
+  for (let t = 0; t + k < T; t++) levelReturnRowInto(v, t * N, (t + k) * N, N, out.subarray(t * N, (t + 1) * N)); // NaN propagates
   return withValues(prices, out);
 }

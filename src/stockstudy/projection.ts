@@ -9,7 +9,7 @@
  */
 import { RotationError } from '../errors.js';
 import { createPanel, type Panel } from '../panel/panel.js';
-import { regressOut } from '../panel/kernels.js';
+import { levelReturnRowInto, regressOut } from '../panel/kernels.js';
 import { membershipAsOf } from '../data/pointInTime.js';
 import type { MembershipRecord } from '../data/types.js';
 import type { IcByDate } from '../evaluate/ic.js';
@@ -72,11 +72,9 @@ export function monthlyForwardReturns(close: Panel, dates: readonly string[]): P
   const N = close.assets.length, K = dates.length;
   const v = new Float64Array(K * N).fill(NaN);
   for (let k = 0; k + 1 < K; k++) {
-    const a = rows[k] * N, b = rows[k + 1] * N;
-    for (let i = 0; i < N; i++) {
-      const p0 = close.values[a + i], p1 = close.values[b + i];
-      if (p0 > 0 && p1 > 0) v[k * N + i] = p1 / p0 - 1;
-    }
+    const a = rows[k] * N, b = rows[k + 1] * N, out = v.subarray(k * N, (k + 1) * N);
+    levelReturnRowInto(close.values, a, b, N, out); // the project's one forward-return formula (division)
+    for (let i = 0; i < N; i++) if (!(close.values[a + i] > 0 && close.values[b + i] > 0)) out[i] = NaN;
   }
   return createPanel(dates, close.assets, v, 'monthlyForwardReturns');
 }

@@ -179,3 +179,18 @@ test('midranks over the jointly valid pairs (not over all factor values) when re
   const ic = icForHorizon(factor, fr, 1);
   close(ic.ic[0], pearson(naiveRanks([1, 2, 3, 4]), naiveRanks([0.05, 0.01, 0.02, 0.03])), 1e-12);
 });
+
+test('two unchanged prices tie exactly in the rank IC (6-asset example: Spearman −0.2319, not −0.2000)', () => {
+  // Returns [0, 0, +10%, −10%, +5%, −5%] (A0 at 49 and A1 at 10 unchanged), factor 1..6.
+  // Hand-worked: return midranks [3.5, 3.5, 6, 1, 5, 2], factor ranks 1..6, deviations from 3.5:
+  // Σab = −4, Σa² = 17.5, Σb² = 17, ρ = −4/√(17.5·17) = −0.231908... Breaking the tie (0 vs
+  // −1.1e-16 from 49·(1/49) − 1) gives ranks 3, 4 and ρ = −3.5/17.5 = −0.2000.
+  const prices = P([[49, 10, 100, 100, 100, 100], [49, 10, 110, 90, 105, 95]], monthEnds(2));
+  const factor = P([[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]], monthEnds(2));
+  const fr = forwardReturnsFromPrices(prices, { horizons: [1], periodsPerYear: 12 });
+  const ev = evaluateCrossSections(factor, fr, { groups: false });
+  const expected = -4 / Math.sqrt(17.5 * 17);
+  close(expected, -0.2319, 1e-4);
+  close(ev.horizons[0].rankIc!.ic[0], expected, 1e-14, 'evaluateCrossSections rank IC');
+  close(rankIcByDate(factor, forwardReturnPanel(fr, 1)).ic[0], expected, 1e-14, 'rankIcByDate on the materialized returns');
+});

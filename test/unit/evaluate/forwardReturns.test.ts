@@ -70,3 +70,21 @@ test('forward returns: named errors', () => {
   const fr = forwardReturnsFromPrices(prices, { horizons: [1], periodsPerYear: 12 });
   throwsCode(() => horizonOf(fr, '3M'), 'EVAL_UNKNOWN_HORIZON');
 });
+
+test('an unchanged price gives a forward return of exactly 0 (division, not L[t+h]·(1/L[t]))', () => {
+  // 49·(1/49) − 1 = −1.1e-16 in IEEE arithmetic; 49/49 − 1 = 0.
+  const p = P([[49, 10, 100], [49, 10, 110]], monthEnds(2));
+  const fr = forwardReturnsFromPrices(p, { horizons: [1], periodsPerYear: 12 });
+  const row = forwardReturnPanel(fr, 1).values;
+  assert.equal(row[0], 0, 'unchanged price 49');
+  assert.equal(row[1], 0, 'unchanged price 10');
+  close(row[2], 0.1, 1e-15);
+  const k = kernelForwardReturns(p, 1).values;
+  for (let i = 0; i < 3; i++) assert.equal(row[i], k[i], `same formula as src/panel/kernels.ts forwardReturns, asset ${i}`);
+  // From returns: a zero return leaves the wealth unchanged at any level, so its forward return is 0.
+  const r = P([[0.02, 0.01], [48 / 49 - 1, 0.5], [0, 0]], monthEnds(3));
+  const fr2 = forwardReturnsFromReturns(r, { horizons: [1], periodsPerYear: 12 });
+  const row2 = forwardReturnPanel(fr2, 1).values;
+  assert.equal(row2[2], 0);
+  assert.equal(row2[3], 0);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { icForHorizon } from '../../../src/evaluate/crossSection.js';
 import { forwardReturnsFromPrices } from '../../../src/evaluate/forwardReturns.js';
-import { factorReport, reportRows } from '../../../src/evaluate/report.js';
+import { factorReport, reportRows, withAdjustedPValues } from '../../../src/evaluate/report.js';
 import { summarizeIc } from '../../../src/evaluate/summary.js';
 import { createPanel } from '../../../src/panel/panel.js';
 import { close, monthEnds, randomMarket } from './helpers.js';
@@ -32,4 +32,22 @@ test('factorReport: one call, consistent with the parts; direction −1 flips th
   assert.equal(rows.length, 4);
   assert.equal(rows[0].factor, 'demo');
   close(rows[0].rankIc, r.horizons[0].rankIcSummary.mean, 0);
+});
+
+test('withAdjustedPValues: Holm and BH across the factors of each horizon, row order kept', () => {
+  const row = (factor: string, horizon: string, p: number) => ({
+    factor, horizon, ic: 0, icir: 0, rankIc: 0, rankIcir: 0, t: 0, tNeweyWest: 0, pValueNeweyWest: p,
+    winRate: 0, meanSpread: 0, longShortAnnualized: 0, topTurnover: 0, dates: 100,
+  });
+  // 1M family: p = 0.01, 0.04, 0.03 (m = 3). Holm: sorted 0.01, 0.03, 0.04 → 0.03, 0.06, 0.06 (running max of 0.04).
+  // BH: 3·0.01 = 0.03, 1.5·0.03 = 0.045, 0.04 → running min from the top: 0.03, 0.04, 0.04.
+  // 3M family: p = 0.2, NaN → m = 1: unchanged, NaN stays NaN.
+  const rows = [row('a', '1M', 0.01), row('a', '3M', 0.2), row('b', '1M', 0.04), row('b', '3M', NaN), row('c', '1M', 0.03)];
+  const adj = withAdjustedPValues(rows);
+  assert.deepEqual(adj.map((r) => r.factor + r.horizon), ['a1M', 'a3M', 'b1M', 'b3M', 'c1M']);
+  const near = (a: number, b: number): void => assert.ok(Math.abs(a - b) < 1e-15, `${a} vs ${b}`);
+  near(adj[0].pHolm, 0.03); near(adj[2].pHolm, 0.06); near(adj[4].pHolm, 0.06);
+  near(adj[0].pBH, 0.03); near(adj[2].pBH, 0.04); near(adj[4].pBH, 0.04);
+  near(adj[1].pHolm, 0.2); near(adj[1].pBH, 0.2);
+  assert.ok(Number.isNaN(adj[3].pHolm) && Number.isNaN(adj[3].pBH));
 });

@@ -79,3 +79,23 @@ test('summarizeIc: hand-worked mean, std, ICIR, t, p, win rate, skew, kurtosis',
   throwsCode(() => summarizeIc([0.1]), 'EVAL_SERIES_TOO_SHORT');
   assert.ok(Number.isNaN(summarizeIc([0.1, 0.1, 0.1]).icir), 'constant ICs: ICIR undefined');
 });
+
+test('Newey-West keeps gaps: values on either side of a missing date are lag-2 apart, not lag-1 neighbours', () => {
+  // x = 1, 2, NaN, 3, 4 (date-aligned): n = 4, x̄ = 2.5, e = −1.5, −0.5, 0, 0.5, 1.5 (0 at the gap).
+  // γ̂0 = 5; γ̂1 = (−0.5)(−1.5) + 0 + 0 + (1.5)(0.5) = 1.5 (the pair 2 → 3 straddles the gap and does
+  // not count); S = (5 + 2·½·1.5)/(4 − 1) = 6.5/3. Dropping the NaN first gives γ̂1 = 1.25, S = 6.25/3.
+  const x = [1, 2, NaN, 3, 4];
+  close(neweyWestVariance(x, 1), 6.5 / 3, 1e-14);
+  const r = neweyWestT(x, 1);
+  assert.equal(r.n, 4);
+  close(r.se, Math.sqrt(6.5 / 3 / 4), 1e-14);
+  close(r.t, 2.5 / Math.sqrt(6.5 / 12), 1e-14);
+  // Leading and trailing missing dates change nothing (no pair straddles them).
+  close(neweyWestVariance([NaN, 1, 2, NaN, 3, 4, NaN], 1), 6.5 / 3, 1e-14);
+  // The IC summary uses the date-aligned series of an IcByDate.
+  const ic = { dates: ['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30', '2020-05-31'], ic: Float64Array.from(x), n: new Int32Array(5), skipped: { 'too-few-pairs': 1, 'zero-variance': 0 } };
+  const s = summarizeIc(ic, { horizonPeriods: 2 });
+  close(s.tNeweyWest, 2.5 / Math.sqrt(6.5 / 12), 1e-14);
+  // The minimum counts present values only.
+  throwsCode(() => neweyWestT([1, NaN, NaN, 2, 3], 1), 'EVAL_SERIES_TOO_SHORT');
+});

@@ -66,12 +66,13 @@ export function lossDiagnosis(report: LossReport, reason: string): { cause: stri
   if (texts.length && texts.every((t) => DECIMAL_COMMA_RE.test(t.trim()))) {
     return { cause: `numbers written with decimal commas (e.g. "${texts[0]}")`, fix: "re-export with '.' decimals, or pass --decimal , (library: { decimal: ',' })" };
   }
+  const hint = /unparseable date/.test(reason) ? report.notes.find((n) => n.startsWith('dates look like ')) : undefined;
   const ymd = texts.map((t) => YEAR_LAST_RE.exec(t.trim())).filter((m): m is RegExpExecArray => m !== null);
-  if (ymd.length && ymd.length === texts.length) {
-    const firstOver = ymd.some((m) => Number(m[1]) > 12), secondOver = ymd.some((m) => Number(m[2]) > 12);
-    const fmt = secondOver && !firstOver ? 'MM/DD/YYYY' : firstOver && !secondOver ? 'DD/MM/YYYY' : 'MM/DD/YYYY or DD/MM/YYYY';
+  if (hint || (ymd.length && ymd.length === texts.length)) {
+    // the validators' note covers every rejected date text; the examples only the first few
+    const fmt = hint ? hint.slice('dates look like '.length).replace(/ \(.*$/, '') : 'MM/DD/YYYY or DD/MM/YYYY';
     return {
-      cause: `dates look like ${fmt} (e.g. "${texts[0]}")`,
+      cause: hint ?? `dates look like ${fmt} (e.g. "${texts[0]}")`,
       fix: `pass --date-format ${fmt.includes(' or ') ? 'MM/DD/YYYY (or DD/MM/YYYY: check a date whose day is above 12)' : fmt} (library: { dateFormat }), or re-export dates as yyyy-mm-dd`,
     };
   }

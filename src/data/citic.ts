@@ -20,7 +20,7 @@ import { createPanel, type Panel } from '../panel/panel.js';
 import { countLoss, newLossReport, type LossReport } from './loss.js';
 import { NUM_BLANK, NUM_TEXT, displayPath, parseTextFileAsCsv, readCsv, readCsvHeader, readTextFile, sharedDataDir, type CsvTable } from './csv.js';
 import {
-  validateIndexWeights, validateIndustryBars, validateMembership, dateNormalizer, RowLedger, ISSUES,
+  validateIndexWeights, validateIndustryBars, validateMembership, dateNormalizer, yearLastHint, RowLedger, ISSUES,
   type BarsValidateOptions, type DateFormat, type IndustryBarsResult,
 } from './schema.js';
 import {
@@ -183,6 +183,8 @@ export function wideTableToPanel(t: CsvTable, options: WideOptions = {}): WideCl
     }
     rows.push({ date: d, i });
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) report.notes.push(dateHint);
   rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.i - b.i));
   for (let k = 1; k < rows.length; k++) {
     if (rows[k].date === rows[k - 1].date) {

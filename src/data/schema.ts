@@ -292,18 +292,40 @@ export function assertDateFormat(format: unknown): void {
   }
 }
 
+/** A date normaliser that remembers the distinct texts it rejected. */
+export interface DateNormalizer {
+  (s: string): string | null;
+  /** Distinct texts that were not dates (for the format hint). */
+  rejected(): string[];
+}
+
 /** A per-call memo for date normalisation (daily files repeat a few thousand dates a million times). */
-export function dateNormalizer(format?: DateFormat): (s: string) => string | null {
+export function dateNormalizer(format?: DateFormat): DateNormalizer {
   assertDateFormat(format);
   const cache = new Map<string, string | null>();
-  return (s: string) => {
+  const fn = ((s: string) => {
     let v = cache.get(s);
     if (v === undefined && !cache.has(s)) {
       v = normalizeDateAs(format, s);
       cache.set(s, v);
     }
     return v ?? null;
-  };
+  }) as DateNormalizer;
+  fn.rejected = () => [...cache].filter(([, v]) => v === null).map(([k]) => k);
+  return fn;
+}
+
+/**
+ * A note naming the likely format of rejected dates written year last (dd/dd/yyyy), or undefined:
+ * "dates look like MM/DD/YYYY" when some second part is above 12 and no first part is, DD/MM/YYYY
+ * in the opposite case, both when no part is above 12; undefined unless most rejected texts are year-last.
+ */
+export function yearLastHint(rejected: readonly string[]): string | undefined {
+  const m = rejected.map((t) => DATE_YEAR_LAST_RE.exec(t.trim())).filter((x): x is RegExpExecArray => x !== null);
+  if (m.length === 0 || m.length * 2 < rejected.length) return undefined;
+  const firstOver = m.some((x) => Number(x[1]) > 12), secondOver = m.some((x) => Number(x[2]) > 12);
+  const fmt = secondOver && !firstOver ? 'MM/DD/YYYY' : firstOver && !secondOver ? 'DD/MM/YYYY' : 'MM/DD/YYYY or DD/MM/YYYY';
+  return `dates look like ${fmt} (${m.length} distinct year-last date texts rejected, e.g. "${m[0][0]}")`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,6 +684,8 @@ export function validateIndustryBars(t: CsvTable, options: BarsValidateOptions =
     dates[i] = d!;
     use[i] = 1;
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) led.report.notes.push(dateHint);
   const grid = gridFromRows(dates, codeTxt, use, t.source, t.lines);
   const src = t.source;
   const bars: IndustryBars = {
@@ -733,6 +757,8 @@ export function validateStockBars(t: CsvTable, options: ValidateOptions = {}): S
     dates[i] = d!;
     use[i] = 1;
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) led.report.notes.push(dateHint);
   const grid = gridFromRows(dates, codeTxt, use, t.source, t.lines);
   const bars: StockBars = { close: panelFromGrid(grid, vc, t.source), volume: panelFromGrid(grid, vv, t.source) };
   const key: Record<string, keyof StockBars> = { amount: 'amount', float_cap: 'floatCap', total_cap: 'totalCap', tradable: 'tradable' };

@@ -127,3 +127,39 @@ test('no look-ahead: changing closes after day m (gaps included) leaves the retu
   assert.ok((bt1.gapLoss.dropped[GAP_REASONS.carried] ?? 0) > 0);
   assert.equal(bt1.gapLoss.rowsRead, bt1.gapLoss.rowsKept + (bt1.gapLoss.dropped[GAP_REASONS.frozen] ?? 0) + (bt1.gapLoss.dropped[GAP_REASONS.carried] ?? 0));
 });
+
+test('an industry missing for 2 years (a suspended index) runs through: carried 5 days, then frozen until it trades again', () => {
+  const T = 800, N = 3;
+  const dates = businessDays('2020-01-01', T);
+  const v = new Float64Array(T * N).fill(1);
+  for (let t = 105; t < 600; t++) v[t * N + 1] = NaN; // B has no close for 495 trading days (~2 years)
+  for (let t = 600; t < T; t++) v[t * N + 1] = 2; // and comes back at twice its last close
+  const closeP = createPanel(dates, ['A', 'B', 'C'], v);
+  // the allocator is offered only industries with a close on the date (as portfolio/study.ts does)
+  const cal = dates.filter((_, t) => t % 20 === 0 && t < T - 1);
+  const weights: TargetWeights[] = cal.map((date) => {
+    const t = dates.indexOf(date);
+    const avail = ['A', 'B', 'C'].filter((_, i) => Number.isFinite(v[t * N + i]));
+    return { date, weights: Object.fromEntries(avail.map((a) => [a, 1 / avail.length])) };
+  });
+  const bt = runBacktest({ close: closeP, weights, rebalance: cal });
+  // A and C are flat; B's 1/3 is frozen through the gap and doubles on the day it trades again
+  close(wealth(bt.returns), 4 / 3, 1e-12);
+  close(bt.returns[599], 1 / 3, 1e-12);
+  assert.equal(bt.gapLoss.dropped[GAP_REASONS.carried], 5);
+  assert.equal(bt.gapLoss.dropped[GAP_REASONS.frozen], 490);
+  // had the gap begun on a rebalance date, B (carried, still tradeable at its last close) would have been sold there
+  const v2 = Float64Array.from(v);
+  for (let t = 100; t < 105; t++) v2[t * N + 1] = NaN;
+  const w2: TargetWeights[] = cal.map((date) => {
+    const t = dates.indexOf(date);
+    const avail = ['A', 'B', 'C'].filter((_, i) => Number.isFinite(v2[t * N + i]));
+    return { date, weights: Object.fromEntries(avail.map((a) => [a, 1 / avail.length])) };
+  });
+  const sold = runBacktest({ close: createPanel(dates, ['A', 'B', 'C'], v2), weights: w2, rebalance: cal });
+  close(wealth(sold.returns), 1, 1e-12);
+  assert.equal(sold.gapLoss.dropped[GAP_REASONS.frozen], undefined);
+  assert.match(bt.gapLoss.notes.join(' '), /rebalance cell\(s\) on suspended industries: held weight frozen/);
+  // the strict policy names the same gap
+  throwsCode(() => runBacktest({ close: closeP, weights, rebalance: cal, gapPolicy: 'error' }), 'BT_RETURN_GAP');
+});

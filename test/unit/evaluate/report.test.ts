@@ -4,6 +4,7 @@ import { icForHorizon } from '../../../src/evaluate/crossSection.js';
 import { forwardReturnsFromPrices } from '../../../src/evaluate/forwardReturns.js';
 import { factorReport, reportRows } from '../../../src/evaluate/report.js';
 import { summarizeIc } from '../../../src/evaluate/summary.js';
+import { RotationError } from '../../../src/errors.js';
 import { createPanel } from '../../../src/panel/panel.js';
 import { close, monthEnds, randomMarket } from './helpers.js';
 
@@ -32,4 +33,18 @@ test('factorReport: one call, consistent with the parts; direction −1 flips th
   assert.equal(rows.length, 4);
   assert.equal(rows[0].factor, 'demo');
   close(rows[0].rankIc, r.horizons[0].rankIcSummary.mean, 0);
+});
+
+test('a constant factor: the evaluation error names the factor (not EVAL_SERIES_TOO_SHORT naming nothing)', () => {
+  const { prices: p, factor: f } = randomMarket(62, 48, 30);
+  const d = monthEnds(48);
+  const prices = createPanel(d, p.assets, p.values);
+  const constant = createPanel(d, f.assets, new Float64Array(f.values.length).fill(1.5));
+  const fr = forwardReturnsFromPrices(prices, { horizons: [1], periodsPerYear: 12 });
+  let caught: unknown;
+  try { factorReport(constant, fr, { name: 'flat_one' }); } catch (e) { caught = e; }
+  assert.ok(caught instanceof RotationError, String(caught));
+  assert.equal(caught.code, 'EVAL_SERIES_TOO_SHORT');
+  assert.equal(caught.where.factor, 'flat_one');
+  assert.match(caught.message, /^Factor flat_one: /);
 });

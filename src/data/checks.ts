@@ -66,6 +66,9 @@ export function lossDiagnosis(report: LossReport, reason: string): { cause: stri
   if (texts.length && texts.every((t) => DECIMAL_COMMA_RE.test(t.trim()))) {
     return { cause: `numbers written with decimal commas (e.g. "${texts[0]}")`, fix: "re-export with '.' decimals, or pass --decimal , (library: { decimal: ',' })" };
   }
+  if (texts.length && texts.every((t) => /^[+-]?[\d.,]+\s*%$/.test(t.trim()))) {
+    return { cause: `numbers written with a percent sign (e.g. "${texts[0]}")`, fix: 'export plain numbers (2543.75, not 2543.75%; a percentage as a fraction or in a column whose name says %)' };
+  }
   const hint = /unparseable date/.test(reason) ? report.notes.find((n) => n.startsWith('dates look like ')) : undefined;
   const ymd = texts.map((t) => YEAR_LAST_RE.exec(t.trim())).filter((m): m is RegExpExecArray => m !== null);
   if (hint || (ymd.length && ymd.length === texts.length)) {

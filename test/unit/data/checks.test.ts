@@ -140,6 +140,14 @@ test('NaN / -- / inf / zero / negative closes: dropped and counted by reason, an
   assert.equal(bt.gapLoss.dropped[GAP_REASONS.carried], 6);
 });
 
+test('"2543.75%" closes: a few are counted as text; a whole column of them fails naming the percent sign', () => {
+  const rows = baseRows();
+  rows[8].close = '2543.75%';
+  assert.equal(load(writeDir(rows)).losses[0].dropped['close: text where a number belongs (row dropped)'], 1);
+  const e = throwsCode(() => load(writeDir(baseRows().map((r) => ({ ...r, close: `${r.close}%` })))), 'DATA_LOSS_OVER_THRESHOLD');
+  assert.match(e.message, /percent sign/);
+});
+
 test('ragged rows: a few are counted; many (decimal commas in a comma-delimited file) fail naming the likely cause', () => {
   const rows = baseRows();
   rows[5] = { ...rows[5], close: '1000,1,extra' };

@@ -138,7 +138,7 @@ function simulate(inp: CoreInput): CoreOutput {
     let n = 0;
     for (let i = 0; i < N; i++) {
       const c = close[d * N + i];
-      frozen[i] = !strict && !(Number.isFinite(c)) && lastIdx[i] >= 0 && d - lastIdx[i] > maxCarry ? 1 : 0;
+      frozen[i] = !strict && !Number.isFinite(c) && lastIdx[i] >= 0 && d - lastIdx[i] > maxCarry ? 1 : 0;
       n += frozen[i];
     }
     return n;
@@ -189,7 +189,7 @@ function simulate(inp: CoreInput): CoreOutput {
       }
       if (strict) continue;
       const c = close[base + i];
-      if (!(Number.isFinite(c))) {
+      if (!Number.isFinite(c)) {
         const age = t - lastIdx[i];
         if (age > maxCarry) { froze++; countLoss(loss, GAP_REASONS.frozen, 1, { date: dates[t], industry: industries[i], lastClose: dates[lastIdx[i]] }); }
         else { carried++; countLoss(loss, GAP_REASONS.carried, 1, { date: dates[t], industry: industries[i], lastClose: dates[lastIdx[i]] }); }

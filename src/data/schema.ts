@@ -478,7 +478,7 @@ export function checkColumns(t: CsvTable, schema: TableSchema, also: readonly st
     throw new RotationError('DATA_MISSING_COLUMN',
       `Required column(s) ${missing.join(', ')} missing for table ${schema.name}`,
       { file: t.source, missing, expected: schema.fields.filter((x) => x.required).map((x) => x.name), found },
-      `add the column(s) or rename the vendor's header (see data/README.md for the vendor mappings; pass { vendor } if auto-detection picked the wrong one)`);
+      `add the column(s) or rename the vendor's header (see data/README.md for the vendor mappings; pass --vendor (library: { vendor }) if auto-detection picked the wrong one)`);
   }
   const known = new Set([...schema.fields.map((x) => x.name), ...also]);
   const unknown = found.filter((h) => !known.has(h));
@@ -1112,7 +1112,7 @@ export function validateIndexWeights(t: CsvTable, options: IndexWeightsValidateO
   if (off.length && !options.renormalize) {
     throw new RotationError('DATA_WEIGHTS_NOT_100', `Index weights do not sum to 100% (within ${tol} pp) on ${off.length} (date, index) pair(s)`,
       { file: t.source, dates: off },
-      'check for missing constituents or a wrong unit (weights must be percent; fractions summing to 1 need { weightUnit: "fraction" }); or load with { renormalize: true } to rescale each date to 100%');
+      'check for missing constituents or a wrong unit (weights must be percent; fractions summing to 1 need { weightUnit: "fraction" }); or load with --renormalize (library: { renormalize: true }) to rescale each date to 100%');
   }
   if (options.renormalize) {
     led.report.notes.push(off.length

@@ -24,6 +24,31 @@
  *
  * Benchmark (default): equal weight over the industries with a valid return that day, rebalanced
  * daily, b_t = mean_i r_t,i. Deterministic: no randomness, no dependence on iteration order.
+ *
+ * Gap policy (default `{ maxCarryDays: 5 }`; `gapPolicy: 'error'` restores the strict check).
+ * Let ℓ_t,i be the last trading-day index ≤ t with a valid close and a_t,i = t − ℓ_t,i its age.
+ *
+ *   r_t,i = close_t,i / close_ℓ,i − 1   with ℓ = ℓ_{t−1},i   (close_t,i valid: a resumption
+ *           realizes the whole move over the gap on the day the industry trades again)
+ *   r_t,i = 0                                                (close_t,i missing: value carried)
+ *
+ * - carried: a held industry-day with a missing close and a_t,i ≤ maxCarryDays. The price is the
+ *   last close carried forward; a rebalance may still trade the industry at that price.
+ * - suspended (frozen): a_t,i > maxCarryDays. The industry cannot trade: at a rebalance executed on
+ *   a day it is suspended, its held (drifted) weight w̃_i is kept (w*_i := w̃_i) and the other
+ *   targets are rescaled to fill 1 − Σ_frozen w̃ (w*_j := w*_j (1 − F) / Σ_{k not frozen} w*_k);
+ *   a target on a suspended industry not held is not bought. Return 0 until it trades again (as
+ *   qlib and broker backtests hold a suspended position at its last price). Allocators are offered
+ *   only industries with a close on the rebalance date (portfolio/study.ts availableIndustries).
+ * - counted: every held industry-day carried or frozen is counted in `result.gapLoss` (a
+ *   LossReport over held industry-days: rowsRead = held industry-days, rowsKept = those with a real
+ *   close); frozen rebalances and resumptions are listed in its notes.
+ * - BT_RETURN_GAP remains for what the policy cannot cover: an industry held or bought that has
+ *   never had a close up to that day (no price to carry), or a rebalance whose whole target is on
+ *   suspended industries; it names the (date, industry) cells whose close is missing.
+ *
+ * Wealth identity: holding one industry from d_0 to d_T gives Π(1 + r_t) = close_T / close_0 over
+ * any gaps (the carried days return 0, the resumption day the accumulated move).
  */
 import { RotationError } from '../errors.js';
 import { assertSameShape, dateIndex } from '../panel/panel.js';
@@ -32,7 +57,17 @@ import { checkPeriodsPerYear } from '../metrics/returns.js';
 import { DAILY_PERIODS_PER_YEAR } from '../metrics/conventions.js';
 import { costRate } from './costs.js';
 import { resolveWeightSchedule, DEFAULT_WEIGHT_TOLERANCE } from './weights.js';
-import type { RebalanceSchedule, BacktestInput, BacktestResult, BenchmarkSpec, Execution, RebalanceRecord, RuinRecord } from './types.js';
+import { countLoss, formatLossReport, newLossReport, totalDropped, type LossReport } from '../data/loss.js';
+import type { RebalanceSchedule, BacktestInput, BacktestResult, BenchmarkSpec, Execution, GapPolicy, RebalanceRecord, RuinRecord } from './types.js';
+
+/** Default number of consecutive trading days a missing close is carried before the industry counts as suspended. */
+export const DEFAULT_MAX_CARRY_DAYS = 5;
+
+/** Loss-report reasons of the gap policy (stable strings, shown in the run's loss summary). */
+export const GAP_REASONS = Object.freeze({
+  carried: 'close missing: last close carried forward (return 0)',
+  frozen: 'suspended beyond the carry limit: weight frozen (return 0)',
+});
 
 interface CoreInput {
   close: Float64Array;
@@ -47,6 +82,10 @@ interface CoreInput {
   execution: Execution;
   dates: readonly string[];
   industries: readonly string[];
+  /** Max age (trading days) of a carried close; -1 = strict (any held gap is an error). */
+  maxCarry: number;
+  /** Loss report the policy counts into (held industry-days). */
+  loss: LossReport;
 }
 
 interface CoreOutput {
@@ -64,7 +103,8 @@ interface CoreOutput {
 
 /** The shared simulation loop (strategy and weight benchmarks). Hot loop on Float64Array. */
 function simulate(inp: CoreInput): CoreOutput {
-  const { close, open, N, s0, e, trades, rate, execution, dates, industries } = inp;
+  const { close, open, N, s0, e, trades, rate, execution, dates, industries, maxCarry, loss } = inp;
+  const strict = maxCarry < 0;
   const T = e - s0;
   const net = new Float64Array(T), gross = new Float64Array(T), weights = new Float64Array(T * N);
   const w = new Float64Array(N);
@@ -76,18 +116,88 @@ function simulate(inp: CoreInput): CoreOutput {
   const ruinDays: string[] = [];
   let openFallbacks = 0;
   let first = true;
+  // last valid close and its date index per industry (state up to day t − 1; nothing later is read)
+  const lastClose = new Float64Array(N).fill(NaN);
+  const lastIdx = new Int32Array(N).fill(-1);
+  for (let t = 0; t <= s0; t++) {
+    for (let i = 0; i < N; i++) {
+      const c = close[t * N + i];
+      if (Number.isFinite(c)) { lastClose[i] = c; lastIdx[i] = t; }
+    }
+  }
+  const frozen = new Uint8Array(N);
+  const eff = new Float64Array(N);
+  let resumptions = 0;
+  const frozenTrades: string[] = [];
+
+  /** Mark industries suspended on day index `d` (missing close older than maxCarry); lastIdx is as of d − 1 or d. */
+  const markFrozen = (d: number): number => {
+    let n = 0;
+    for (let i = 0; i < N; i++) {
+      const c = close[d * N + i];
+      frozen[i] = !strict && !Number.isFinite(c) && lastIdx[i] >= 0 && d - lastIdx[i] > maxCarry ? 1 : 0;
+      n += frozen[i];
+    }
+    return n;
+  };
+  /** The executable target: frozen industries keep their held weight, the rest rescaled to fill 1 − F. */
+  const executable = (target: Float64Array, d: number): Float64Array => {
+    if (markFrozen(d) === 0) return target;
+    let F = 0, S = 0;
+    for (let i = 0; i < N; i++) { if (frozen[i]) F += w[i]; else S += target[i]; }
+    for (let i = 0; i < N; i++) {
+      if (frozen[i]) {
+        if (w[i] > 0 || target[i] > 0) frozenTrades.push(`${dates[d]} ${industries[i]} (target ${round6(target[i])}, held ${round6(w[i])})`);
+        eff[i] = w[i];
+      } else eff[i] = S > 0 ? (target[i] * (1 - F)) / S : 0;
+    }
+    if (!(S > 0) && 1 - F > 1e-12) {
+      for (let i = 0; i < N; i++) if (frozen[i] && target[i] > 0) { gaps.push(`${dates[d]} ${industries[i]} (whole target on suspended industries)`); gapDates.add(dates[d]); }
+    }
+    return eff;
+  };
 
   for (let t = s0 + 1; t <= e; t++) {
     const k = t - s0 - 1;
     const base = t * N, prev = (t - 1) * N;
-    for (let i = 0; i < N; i++) ret[i] = close[base + i] / close[prev + i] - 1;
-    const target = trades.get(t - 1);
-    // a name held (or bought) today must have a return today
+    if (strict) {
+      for (let i = 0; i < N; i++) ret[i] = close[base + i] / close[prev + i] - 1;
+    } else {
+      for (let i = 0; i < N; i++) {
+        const c = close[base + i];
+        if (Number.isFinite(c)) ret[i] = c / lastClose[i] - 1; // NaN when never priced before
+        else ret[i] = lastIdx[i] >= 0 ? 0 : NaN;
+      }
+    }
+    const requested = trades.get(t - 1);
+    const target = requested === undefined || strict ? requested : executable(requested, execution === 'close' ? t - 1 : t);
+    // a name held (or bought) today must have a return today (strict), or a price to carry (policy)
+    let held = 0, carried = 0, froze = 0;
     for (let i = 0; i < N; i++) {
-      if (!Number.isFinite(ret[i]) && (w[i] > 0 || (target !== undefined && target[i] > 0))) {
+      // held over day t: the drifted weights, or the new target for a close trade (sold at the close of t − 1)
+      const isHeld = target === undefined ? w[i] > 0 : execution === 'close' ? target[i] > 0 : w[i] > 0 || target[i] > 0;
+      if (!isHeld) continue;
+      held++;
+      if (!Number.isFinite(ret[i])) {
         gaps.push(`${dates[t]} ${industries[i]}`);
         gapDates.add(dates[t]);
         ret[i] = 0;
+        continue;
+      }
+      if (strict) continue;
+      const c = close[base + i];
+      if (!Number.isFinite(c)) {
+        const age = t - lastIdx[i];
+        if (age > maxCarry) { froze++; countLoss(loss, GAP_REASONS.frozen, 1, { date: dates[t], industry: industries[i], lastClose: dates[lastIdx[i]] }); }
+        else { carried++; countLoss(loss, GAP_REASONS.carried, 1, { date: dates[t], industry: industries[i], lastClose: dates[lastIdx[i]] }); }
+      } else if (lastIdx[i] < t - 1) resumptions++;
+    }
+    loss.rowsRead += held;
+    loss.rowsKept += held - carried - froze;
+    if (!strict) {
+      for (let i = 0; i < N; i++) {
+        const c = close[base + i];
+        if (Number.isFinite(c)) { lastClose[i] = c; lastIdx[i] = t; }
       }
     }
     if (target === undefined) {
@@ -130,6 +240,8 @@ function simulate(inp: CoreInput): CoreOutput {
       let g1 = cash;
       for (let i = 0; i < N; i++) if (w[i] !== 0) g1 += w[i] * (1 + o[i]);
       drift(w, o, g1, dates[t]);
+      // frozen industries keep the weight they hold after the overnight drift
+      if (!strict && requested !== undefined && target !== requested) executable(requested, t);
       let traded = 0;
       for (let i = 0; i < N; i++) traded += Math.abs(target[i] - w[i]);
       const cost = rate * traded;
@@ -145,6 +257,8 @@ function simulate(inp: CoreInput): CoreOutput {
     }
     weights.set(w, k * N);
   }
+  if (frozenTrades.length) loss.notes.push(`${frozenTrades.length} rebalance cell(s) on suspended industries: held weight frozen, the other targets rescaled (first: ${frozenTrades.slice(0, 5).join('; ')})`);
+  if (resumptions) loss.notes.push(`${resumptions} held industry-day(s) resumed trading after a gap: the move since the last close is realized that day`);
   return { net, gross, weights, records, gaps, gapDates, ruinDays, openFallbacks };
 
   function drift(wv: Float64Array, r: Float64Array, g: number, date: string): void {
@@ -153,11 +267,17 @@ function simulate(inp: CoreInput): CoreOutput {
   }
 }
 
-function throwGaps(out: CoreOutput, series: string): void {
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function throwGaps(out: CoreOutput, series: string, strict: boolean): void {
   if (out.gaps.length) {
-    throw new RotationError('BT_RETURN_GAP', `${series}: ${out.gaps.length} held industry-day(s) have no daily return (missing close)`,
+    throw new RotationError('BT_RETURN_GAP', strict
+      ? `${series}: ${out.gaps.length} held industry-day(s) have no daily return (missing close; gapPolicy 'error')`
+      : `${series}: ${out.gaps.length} held industry-day(s) have no daily return that the gap policy can cover (no earlier close to carry, or a whole target on suspended industries)`,
       { dates: [...out.gapDates], cells: out.gaps },
-      'fill the closes (and report the fill) or give those industries weight 0 while they have no price');
+      'give those industries weight 0 until their first close (check the loader\'s loss report for the dropped close rows of these dates and industries), or fill the closes and report the fill');
   }
 }
 
@@ -284,8 +404,15 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     notes.push(`${missing.length} rebalance date(s) without weights: held (no trade), first ${missing[0]}`);
   }
 
-  const core = simulate({ close: close.values, open: input.open?.values, N, s0, e, trades, rate, execution, dates, industries: close.assets });
-  throwGaps(core, 'strategy');
+  const maxCarry = resolveGapPolicy(input.gapPolicy);
+  const gapLoss = newLossReport('backtest gap policy', input.name ?? 'strategy');
+  gapLoss.notes.push(maxCarry < 0
+    ? "gapPolicy 'error': any held industry-day without a close is BT_RETURN_GAP"
+    : `counts are held industry-days; a missing close is carried forward (return 0) for up to ${maxCarry} trading day(s), then the industry is suspended: weight frozen, not traded, until it has a close again`);
+  const core = simulate({ close: close.values, open: input.open?.values, N, s0, e, trades, rate, execution, dates, industries: close.assets, maxCarry, loss: gapLoss });
+  throwGaps(core, 'strategy', maxCarry < 0);
+  const nGap = totalDropped(gapLoss);
+  if (nGap) notes.push(`gap policy: ${formatLossReport(gapLoss)}`);
   if (core.openFallbacks) notes.push(`${core.openFallbacks} traded industry-day(s) had no open: traded at the previous close instead`);
 
   const outDates = dates.slice(s0 + 1, e + 1);
@@ -325,7 +452,23 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     execution,
     ruin,
     notes,
+    gapLoss,
   };
+}
+
+/**
+ * The carry limit of a gap policy: `'error'` → −1 (strict), `{ maxCarryDays }` (an integer ≥ 0,
+ * default DEFAULT_MAX_CARRY_DAYS). BT_BAD_GAP_POLICY otherwise.
+ */
+export function resolveGapPolicy(policy: GapPolicy | undefined): number {
+  if (policy === undefined) return DEFAULT_MAX_CARRY_DAYS;
+  if (policy === 'error') return -1;
+  const m = policy.maxCarryDays ?? DEFAULT_MAX_CARRY_DAYS;
+  if (!Number.isInteger(m) || m < 0) {
+    throw new RotationError('BT_BAD_GAP_POLICY', `gapPolicy.maxCarryDays must be an integer >= 0, got ${String(m)}`, { maxCarryDays: String(m) },
+      "pass e.g. { maxCarryDays: 5 }, or 'error' to fail on any held gap");
+  }
+  return m;
 }
 
 /** Benchmark daily returns on the window (s0, e] of the close panel. */
@@ -399,8 +542,11 @@ function benchmarkReturns(spec: BenchmarkSpec, input: BacktestInput, s0: number,
         { benchmarkStart: sched.dates[0], origin: dates[s0] }, 'give benchmark weights on or before the first rebalance date');
     }
     trades.set(s0, sched.rows[startRow]);
-    const out = simulate({ close: close.values, N, s0, e, trades, rate: 0, execution: 'close', dates, industries: close.assets });
-    throwGaps(out, 'benchmark weights');
+    const maxCarry = resolveGapPolicy(input.gapPolicy);
+    const bl = newLossReport('backtest gap policy', spec.name ?? 'benchmark (weights)');
+    const out = simulate({ close: close.values, N, s0, e, trades, rate: 0, execution: 'close', dates, industries: close.assets, maxCarry, loss: bl });
+    throwGaps(out, 'benchmark weights', maxCarry < 0);
+    if (totalDropped(bl)) notes.push(`benchmark gap policy: ${formatLossReport(bl)}`);
     if (out.ruinDays.length) notes.push(`benchmark growth factor ≤ 0 on ${out.ruinDays[0]}`);
     return { name: spec.name ?? 'benchmark (weights)', returns: out.net };
   }

@@ -5,6 +5,7 @@
  */
 import type { Panel } from '../panel/panel.js';
 import type { RebalanceCalendar } from '../data/calendar.js';
+import type { LossReport } from '../data/loss.js';
 
 /** A weight vector over named industries (aligned arrays); the portfolio layer's WeightVector fits. */
 export interface NamedWeights {
@@ -52,6 +53,15 @@ export type BenchmarkSpec =
   | { kind: 'returns'; name?: string; dates: readonly string[]; returns: ArrayLike<number> }
   | { kind: 'weights'; name?: string; weights: WeightSchedule };
 
+/**
+ * What the engine does with a held industry-day without a close (see engine.ts, "Gap policy"):
+ * `{ maxCarryDays }` carries the last close (return 0) for up to that many trading days, then
+ * treats the industry as suspended (weight frozen, not traded) until it trades again; every
+ * carried or frozen held industry-day is counted in `BacktestResult.gapLoss`. `'error'`:
+ * BT_RETURN_GAP on any held gap (the strict behaviour).
+ */
+export type GapPolicy = 'error' | { maxCarryDays?: number };
+
 export interface BacktestInput {
   /** Strategy name shown in reports (default 'strategy'). */
   name?: string;
@@ -84,6 +94,8 @@ export interface BacktestInput {
    * listing them) or 'hold' (no trade; weights keep drifting; counted in notes).
    */
   onMissingWeights?: 'error' | 'hold';
+  /** Missing closes of held industries: default `{ maxCarryDays: 5 }` (see GapPolicy). */
+  gapPolicy?: GapPolicy;
 }
 
 /** One executed trade. Fractions are of portfolio value just before the trade. */
@@ -145,4 +157,9 @@ export interface BacktestResult {
   ruin: RuinRecord[];
   /** Facts a report should state (held rebalance dates, open fallbacks, ignored weights). */
   notes: string[];
+  /**
+   * The gap policy's count over held industry-days of the whole run: carried and frozen days by
+   * reason with examples (date, industry, last close date); frozen rebalances in its notes.
+   */
+  gapLoss: LossReport;
 }

@@ -20,6 +20,7 @@ import type { Holding } from '../deploy/holdings.js';
 import { toCsv } from '../report/csv.js';
 import { loadDataset, datasetSlug } from './run.js';
 import { runStages } from './progress.js';
+import type { DataOptions } from './dataOptions.js';
 import { writeOutputs } from './outputs.js';
 
 export interface AllocateOptions {
@@ -28,6 +29,8 @@ export interface AllocateOptions {
   asOf: string;
   /** The model spec file (default models/default.json). */
   model?: string;
+  /** Loader options, factor minimum industries and the backtest gap policy (the data flags). */
+  dataOptions?: DataOptions;
   out?: string;
   quiet: boolean;
 }
@@ -81,11 +84,11 @@ function targetStages(opts: AllocateOptions, state: CommandState) {
   return [
     { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       state.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
-      state.ds = loadDataset(opts.data, opts.seed);
+      state.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
       if (needsSolver(state.spec.allocator)) state.solver = await loadSolver();
     } },
     { name: 'factors, ICs, the spec\'s composite score and allocator walk', run: () => {
-      state.targets = targetWeights(modelContext(state.ds!, { solver: state.solver }), state.spec!, opts.asOf);
+      state.targets = targetWeights(modelContext(state.ds!, { solver: state.solver, minIndustries: opts.dataOptions?.minIndustries }), state.spec!, opts.asOf);
     } },
   ];
 }

@@ -11,6 +11,7 @@ import { runPipeline } from './run.js';
 import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
 import { monitorCommand } from './monitor.js';
 import { compareCommand, runsCommand } from './experiments.js';
+import { DATA_OPTION_SPECS, dataOptionsFrom, type DataOptions } from './dataOptions.js';
 
 const PROGRAM = 'rotation';
 
@@ -47,21 +48,29 @@ function seedOption(o: ParsedOptions): number {
   return seed;
 }
 
+/**
+ * A command's options plus the parsed data flags (`dataOptions`; see dataOptions.ts). The
+ * commands read `dataOptions` once run.ts / deploy.ts / monitor.ts pass it to their loader.
+ */
+function withData<T extends object>(o: ParsedOptions, options: T): T & { dataOptions: DataOptions } {
+  return { ...options, dataOptions: dataOptionsFrom(o) };
+}
+
 function allocateOptions(o: ParsedOptions, argv: readonly string[]): AllocateOptions {
-  return { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), model: modelFile(o, argv), out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true };
+  return withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), model: modelFile(o, argv), out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true });
 }
 
 const COMMANDS: Command[] = [
   {
     name: 'run',
     summary: 'Run the whole research pipeline (load, factors, preprocessing, evaluation, composite, allocation, backtest, tear sheet) and write its outputs under --out.',
-    options: [DATA, SEED, MODEL, { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/, records to <out>/<dataset>/runs/<spec-hash>/, the run log to <out>/experiments.jsonl)', default: 'results' }, QUIET],
-    handler: (o) => runPipeline({ data: String(o.data), seed: seedOption(o), out: String(o.out), quiet: o.quiet === true, model: String(o.model) }),
+    options: [DATA, SEED, MODEL, { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/, records to <out>/<dataset>/runs/<spec-hash>/, the run log to <out>/experiments.jsonl)', default: 'results' }, QUIET, ...DATA_OPTION_SPECS],
+    handler: (o) => runPipeline(withData(o, { data: String(o.data), seed: seedOption(o), out: String(o.out), quiet: o.quiet === true, model: String(o.model) })),
   },
   {
     name: 'allocate',
     summary: 'Write the target sector weights for a rebalance date as CSV (date, industry, name, score, rank, targetWeight, previousWeight, change).',
-    options: [ASOF, DATA, SEED, MODEL, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET],
+    options: [ASOF, DATA, SEED, MODEL, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET, ...DATA_OPTION_SPECS],
     handler: async (o, argv) => { await allocateCommand(allocateOptions(o, argv)); },
   },
   {
@@ -75,7 +84,7 @@ const COMMANDS: Command[] = [
       { name: 'min-trade', type: 'string', description: 'skip trades smaller than this value', default: '0' },
       { name: 'cost-bps', type: 'string', description: 'estimated cost per unit traded, basis points', default: '10' },
       ASOF, DATA, SEED, MODEL, METHOD,
-      { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/orders_<date>.csv)' }, QUIET,
+      { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/orders_<date>.csv)' }, QUIET, ...DATA_OPTION_SPECS,
     ],
     handler: async (o, argv) => {
       for (const req of ['holdings', 'capital']) {
@@ -94,9 +103,9 @@ const COMMANDS: Command[] = [
     summary: 'Write the factor monitoring report: health (healthy / weakening / failed / stale) with reasons, alert history, rolling 12M/36M IC and ICIR.',
     options: [
       { name: 'asof', type: 'string', description: 'report date: a month end of the data, or "latest"', default: 'latest' }, DATA, SEED, MODEL,
-      { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET,
+      { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET, ...DATA_OPTION_SPECS,
     ],
-    handler: async (o) => { await monitorCommand({ data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true, model: String(o.model) }); },
+    handler: async (o) => { await monitorCommand(withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true, model: String(o.model) })); },
   },
   {
     name: 'runs',

@@ -14,6 +14,7 @@ import { toCsv } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
 import { datasetSlug, loadDataset } from './run.js';
 import { runStages } from './progress.js';
+import type { DataOptions } from './dataOptions.js';
 import { writeOutputs, type OutputFile } from './outputs.js';
 
 export interface MonitorOptions {
@@ -23,6 +24,8 @@ export interface MonitorOptions {
   asOf: string;
   /** The model spec whose factors are monitored (default models/default.json). */
   model?: string;
+  /** Loader options and factor minimum industries (the data flags). */
+  dataOptions?: DataOptions;
   /** Output folder; files go to <out>/<dataset>/monitor_<date>/. */
   out: string;
   quiet: boolean;
@@ -62,9 +65,9 @@ export async function monitorCommand(opts: MonitorOptions): Promise<{ report: Mo
   await runStages([
     { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: () => {
       s.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
-      s.ds = loadDataset(opts.data, opts.seed);
+      s.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
     } },
-    { name: 'the spec\'s factors and their rank ICs', run: () => { s.study = factorStudy(s.ds!, [s.spec!.composite.horizon], s.spec!.calendar.frequency); } },
+    { name: 'the spec\'s factors and their rank ICs', run: () => { s.study = factorStudy(s.ds!, [s.spec!.composite.horizon], s.spec!.calendar.frequency, { minIndustries: opts.dataOptions?.minIndustries }); } },
     { name: 'rolling ICs, alerts and factor health', run: () => {
       s.report = monitorReport(s.study!, { asOf: opts.asOf === 'latest' ? undefined : opts.asOf, factors: specFactors(s.spec!, s.study!).ids, horizon: s.spec!.composite.horizon });
     } },

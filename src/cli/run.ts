@@ -15,7 +15,9 @@ import { formatLossReport, totalDropped } from '../data/loss.js';
 import type { MarketDataset } from '../data/types.js';
 import { toCsv } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
-import { lossReportRows } from '../data/summary.js';
+import { lossReportRows, lossSummaryRows, type LossSummaryRow } from '../data/summary.js';
+import type { LoadOptions } from '../data/citic.js';
+import type { DataOptions } from './dataOptions.js';
 import { leaderboardAt } from '../studies/factorTesting.js';
 import type { FactorStudy } from '../model/evidence.js';
 import { modelContext, type ModelContext } from '../model/context.js';
@@ -42,19 +44,24 @@ export interface RunOptions {
   quiet: boolean;
   /** The model spec file (default models/default.json); the comparison set (models/comparison.json) runs beside it. */
   model?: string;
+  /** Loader options, factor minimum industries and the backtest gap policy (the data flags). */
+  dataOptions?: DataOptions;
 }
 
-/** Load the dataset named by --data: "sim" (simulator with `seed`), "citic" (shared CITIC L1), or a folder of exports. */
-export function loadDataset(data: string, seed: number): MarketDataset {
+/**
+ * Load the dataset named by --data: "sim" (simulator with `seed`), "citic" (shared CITIC L1), or a
+ * folder of exports, with the data flags' loader options (decimal, date format, loss limit, ...).
+ */
+export function loadDataset(data: string, seed: number, load: LoadOptions = {}): MarketDataset {
   if (data === 'sim') return simulateMarket({ seed }).dataset;
   if (data === 'citic') {
     if (!hasSharedData('citic_l1_industry')) {
       throw new RotationError('RUN_NO_SHARED_DATA', 'The CITIC data folder was not found', { tried: path.join(sharedDataDir(), 'citic_l1_industry') },
         'place the shared data beside the project (../shared/data) or set ROTATION_SHARED_DATA');
     }
-    return loadCiticIndustry(undefined, { extendCloseWithWide: true });
+    return loadCiticIndustry(undefined, { extendCloseWithWide: true, strict: load.strict, asOf: load.asOf });
   }
-  return loadExportsDir(path.resolve(data));
+  return loadExportsDir(path.resolve(data), load);
 }
 
 /** Folder name of a dataset: lower case, non-alphanumerics to '_'. */
@@ -107,6 +114,7 @@ interface RunState {
   score?: Panel;
   runs?: AllocationRun[];
   standalone?: ModelRun[];
+  lossSummary?: LossSummaryRow[];
   bts?: BacktestResult[];
   files: OutputFile[];
 }
@@ -117,11 +125,11 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
-      s.ds = loadDataset(opts.data, opts.seed);
+      s.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
       s.outDir = path.resolve(opts.out, datasetSlug(s.ds.name));
       checkWritable(path.join(s.outDir, 'summary.md'));
       s.solver = await loadSolver();
-      s.ctx = modelContext(s.ds, { solver: s.solver });
+      s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries });
     } },
     { name: 'coverage, calendar and loss report', run: () => {
       const d = s.ds!, rebalance = monthEndRebalanceDates(d.calendar);
@@ -136,7 +144,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       const rows = [...study.batch.results].flatMap(([id, r]) => longRows(r.panel, 'value', { factor: id }));
       add('factors.csv', toCsv(rows, ['date', 'industry', 'factor', 'value']));
       add('factor_loss_report.csv', toCsv(lossReportRows([...study.batch.results.values()].map((r) => r.loss)), ['stage', 'source', 'read', 'kept', 'dropped', 'reasons', 'balanced']));
-      add('factors_unavailable.csv', toCsv(study.batch.unavailable.map((u) => ({ factor: u.id, missing: u.missing.join(' ') })), ['factor', 'missing']));
+      add('factors_unavailable.csv', toCsv(study.batch.unavailable.map((u) => ({ factor: u.id, missing: u.missing.join(' '), reason: u.reason ?? '' })), ['factor', 'missing', 'reason']));
       add('ic_summary.csv', toCsv(['1M', '3M', '6M'].flatMap((h) => leaderboardAt(study, h)),
         ['factor', 'horizon', 'ic', 'icir', 'rankIc', 'rankIcir', 't', 'tNeweyWest', 'pValueNeweyWest', 'winRate', 'meanSpread', 'longShortAnnualized', 'topTurnover', 'dates']));
     } },
@@ -163,6 +171,8 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     { name: 'backtest (daily, each spec\'s costs, vs equal weight) and experiment records', run: () => {
       s.bts = backtestRuns(s.runs!);
       add('performance.csv', toCsv(comparisonRows(s.bts), ['strategy', ...HEADLINE_METRICS]));
+      s.lossSummary = lossSummaryRows([...s.ds!.losses, ...s.bts.map((b) => b.gapLoss)]);
+      add('loss_summary.csv', toCsv(s.lossSummary, ['stage', 'source', 'reason', 'dropped', 'masked', 'carried', 'frozen', 'cut', 'flagged', 'share']));
       const software = softwareVersion();
       s.records = s.standalone!.map((r) => experimentRecord(r, s.ds!, software));
       for (const [k, rec] of s.records.entries()) {
@@ -185,6 +195,11 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
   const head = s.records![0].windows[0];
   const log = readRunLog(path.resolve(opts.out)).filter((l) => l.dataHash === s.records![0].data.contentHash);
   const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;
+  const lost = s.lossSummary!.filter((r) => r.reason !== '');
+  if (lost.length) {
+    console.log('loss summary (dropped / masked / carried / frozen / flagged, per file and reason; loss_summary.csv):');
+    for (const r of lost) console.log(`  ${r.source}: ${r.reason}: ${[r.dropped, r.masked, r.carried, r.frozen, r.flagged].join(' / ')}`);
+  }
   const t = head.significance.t;
   console.log(`run: ${s.ds!.name}: ${stages.length} stages in ${seconds.toFixed(1)} s; ${s.specs![0].name} [${s.records![0].specHash}] ${head.first}..${head.last}: excess CAGR ${pct(head.metrics.excessCagr)}, IR ${Number(head.metrics.informationRatio).toFixed(2)}, ` +
     `t ${t === null ? 'n/a' : t.toFixed(2)} (mean active return per rebalance period); ${new Set(log.map((l) => l.specHash)).size} specs tried on these data (run log); ` +

@@ -20,13 +20,14 @@ import { createPanel, type Panel } from '../panel/panel.js';
 import { countLoss, newLossReport, type LossReport } from './loss.js';
 import { NUM_BLANK, NUM_TEXT, displayPath, parseTextFileAsCsv, readCsv, readCsvHeader, readTextFile, sharedDataDir, type CsvTable } from './csv.js';
 import {
-  validateIndexWeights, validateIndustryBars, validateMembership, dateNormalizer, RowLedger, ISSUES,
-  type BarsValidateOptions, type IndustryBarsResult,
+  validateIndexWeights, validateIndustryBars, validateMembership, dateNormalizer, yearLastHint, RowLedger, ISSUES,
+  type BarsValidateOptions, type DateFormat, type IndustryBarsResult,
 } from './schema.js';
 import {
   detectVendor, mapVendorColumns, normalizeHeader, numericVendorColumns, loadForecastsCsv, loadFundamentalsCsv, loadIndexWeightsCsv,
   loadIntradayBarsCsv, loadMembershipCsv, loadStockBarsCsv, loadStocksCsv, type Vendor,
 } from './vendors.js';
+import { assertMaxLoss, assertNoCaseVariantCodes, checkLossThreshold, DEFAULT_MAX_LOSS, flagConstantCloses, flagProbableRebases } from './checks.js';
 import type { IndexWeightRecord, IndustryBars, IndustryInfo, MarketDataset, MembershipRecord, StockData, StockInfo } from './types.js';
 
 /** File names inside the CITIC folder. */
@@ -118,6 +119,10 @@ export interface WideCloseResult {
 export interface WideOptions {
   strict?: boolean;
   asOf?: string;
+  /** How the date column is written (default year first). */
+  dateFormat?: DateFormat;
+  /** Rows dated after this ISO date (when no asOf) are future rows: dropped and counted. */
+  notAfter?: string;
   /** Map header name → code (e.g. 家电 → CI005016.WI). Headers not in the map throw `DATA_UNKNOWN_INDUSTRY`. Without a map the headers are the codes. */
   nameToCode?: ReadonlyMap<string, string>;
   stage?: string;
@@ -153,7 +158,7 @@ export function wideTableToPanel(t: CsvTable, options: WideOptions = {}): WideCl
     }
     countLoss(report, 'wrong number of fields (line dropped)', 1, { file: t.source, line: s.line, record: s.excerpt });
   }
-  const normDate = dateNormalizer();
+  const normDate = dateNormalizer(options.dateFormat);
   const dateTxt = t.text[dateCol] ?? [];
   const cols = valueCols.map((h) => ({ h, values: t.num[h], status: t.numStatus[h], bad: t.badText[h] ?? new Map<number, string>() }));
   const rows: { date: string; i: number }[] = [];
@@ -170,8 +175,16 @@ export function wideTableToPanel(t: CsvTable, options: WideOptions = {}): WideCl
       countLoss(report, `date after asOf ${options.asOf} (line dropped)`, C, { ...where, date: d });
       continue;
     }
+    if (options.asOf === undefined && options.notAfter !== undefined && d > options.notAfter) {
+      const issue = ISSUES.futureDate(dateCol, options.notAfter);
+      if (options.strict) throw new RotationError(issue.code, issue.reason, { ...where, date: d }, issue.fix);
+      countLoss(report, `${dateCol} in the future, after ${options.notAfter} (line dropped)`, C, { ...where, date: d });
+      continue;
+    }
     rows.push({ date: d, i });
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) report.notes.push(dateHint);
   rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.i - b.i));
   for (let k = 1; k < rows.length; k++) {
     if (rows[k].date === rows[k - 1].date) {
@@ -390,6 +403,8 @@ export interface IndustryBarsCsvOptions extends BarsValidateOptions {
   layout: 'long' | 'wide';
   /** For 'wide': header name → industry code (headers are the codes when omitted). */
   nameToCode?: ReadonlyMap<string, string>;
+  /** Decimal mark of numbers: '.' (default) or ',' ("2543,75"). */
+  decimal?: '.' | ',';
 }
 
 /**
@@ -400,8 +415,12 @@ export function loadIndustryBarsCsv(file: string, options: IndustryBarsCsvOption
   const tf = readTextFile(file);
   const header = readCsvHeader(tf.text);
   if (options.layout === 'wide') {
-    const t = parseTextFileAsCsv(tf, { numeric: header.slice(1) });
-    const res = wideTableToPanel(t, { strict: options.strict, asOf: options.asOf, nameToCode: options.nameToCode, stage: options.stage ?? 'load industry close (wide)' });
+    const t = parseTextFileAsCsv(tf, { numeric: header.slice(1), decimal: options.decimal });
+    const res = wideTableToPanel(t, {
+      strict: options.strict, asOf: options.asOf, nameToCode: options.nameToCode, stage: options.stage ?? 'load industry close (wide)',
+      dateFormat: options.dateFormat, notAfter: options.notAfter,
+    });
+    assertNoCaseVariantCodes(res.close.assets, t.source, 'industry column');
     const nan = () => createPanel(res.close.dates, res.close.assets, new Float64Array(res.close.values.length).fill(NaN), t.source);
     res.loss.notes.push('wide layout is close-only: open, high, low and volume panels are all NaN');
     return { industries: res.industries, calendar: [...res.close.dates], bars: { open: nan(), high: nan(), low: nan(), close: res.close, volume: nan() }, loss: res.loss };
@@ -411,10 +430,12 @@ export function loadIndustryBarsCsv(file: string, options: IndustryBarsCsvOption
   }
   const det = options.vendor ? { vendor: options.vendor, matched: [] as string[] } : detectVendor(header, 'industry_bars');
   const numeric = numericVendorColumns(header, 'industry_bars', det.vendor);
-  const parsed = parseTextFileAsCsv(tf, { numeric: [...numeric] });
+  const parsed = parseTextFileAsCsv(tf, { numeric: [...numeric], decimal: options.decimal });
   parsed.notes.push(options.vendor ? `layout: ${det.vendor} (given)` : det.vendor === 'canonical' ? 'layout: canonical column names' : `layout: ${det.vendor} (auto-detected from headers ${det.matched.join(', ')})`);
   const mapped = mapVendorColumns(parsed, 'industry_bars', det.vendor);
-  return validateIndustryBars(mapped, { ...options, stage: options.stage ?? 'load industry bars' });
+  const res = validateIndustryBars(mapped, { ...options, stage: options.stage ?? 'load industry bars' });
+  assertNoCaseVariantCodes(res.bars.close.assets, parsed.source);
+  return res;
 }
 
 /** File names `loadExportsDir` looks for (each also as `.csv.gz`). */
@@ -439,6 +460,30 @@ export interface ExportsDirOptions {
   renormalize?: boolean;
   /** Dataset name shown in reports. Default "exports (<dir>)". */
   name?: string;
+  /** Decimal mark of every file: '.' (default) or ',' (CLI --decimal). */
+  decimal?: '.' | ',';
+  /** How dates are written in every file (default year first; CLI --date-format). */
+  dateFormat?: DateFormat;
+  /**
+   * Largest share of a file's rows that may be lost (dropped or masked; rows after asOf excluded)
+   * before the load fails with DATA_LOSS_OVER_THRESHOLD (default 0.05; CLI --max-loss; 1 disables).
+   */
+  maxLoss?: number;
+  /**
+   * "Today" for the future-date cut (ISO; default the current UTC date): without `asOf`, bars
+   * dated after it are dropped and counted as future rows.
+   */
+  today?: string;
+  /** One-day close ratio thresholds of a probable rebase (default −0.9 / +9). */
+  rebaseThresholds?: { down: number; up: number };
+}
+
+/** The load options of a data folder as the CLI passes them (alias of ExportsDirOptions). */
+export type LoadOptions = ExportsDirOptions;
+
+/** Today's date (UTC, ISO): the default future-date cut. */
+export function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 function findExport(dir: string, name: string): string | undefined {
@@ -461,32 +506,39 @@ export function loadExportsDir(dir: string, options: ExportsDirOptions = {}): Ma
     throw new RotationError('DATA_DIR_NOT_FOUND', `Data folder not found: ${displayPath(dir)}`, { dir: displayPath(dir) },
       'pass --data with a folder holding industry_bars.csv (see data/README.md for the file names)');
   }
-  const common = { strict: options.strict, asOf: options.asOf, vendor: options.vendor };
+  const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;
+  assertMaxLoss(maxLoss);
+  const notAfter = options.asOf === undefined ? options.today ?? todayIso() : undefined;
+  const common = { strict: options.strict, asOf: options.asOf, vendor: options.vendor, decimal: options.decimal, dateFormat: options.dateFormat, notAfter };
+  /** Every file's loss report goes through the threshold as soon as it is read. */
+  const checked = <T extends { loss: LossReport }>(r: T): T => { checkLossThreshold(r.loss, maxLoss); return r; };
   const longFile = findExport(dir, EXPORT_FILES.industryBars);
   const wideFile = longFile ? undefined : findExport(dir, EXPORT_FILES.industryCloseWide);
   if (!longFile && !wideFile) {
     throw new RotationError('DATA_FILE_NOT_FOUND', `No industry bars in ${displayPath(dir)}: expected ${EXPORT_FILES.industryBars} or ${EXPORT_FILES.industryCloseWide} (optionally .gz)`,
       { dir: displayPath(dir), found: fs.readdirSync(dir).sort() }, 'export industry index bars under one of these names (see data/README.md)');
   }
-  const ind = loadIndustryBarsCsv((longFile ?? wideFile)!, { ...common, layout: longFile ? 'long' : 'wide' });
+  const ind = checked(loadIndustryBarsCsv((longFile ?? wideFile)!, { ...common, layout: longFile ? 'long' : 'wide' }));
   const losses: LossReport[] = [ind.loss];
   const caveats: string[] = [];
+  caveats.push(...flagProbableRebases(ind.bars.close, ind.loss, options.rebaseThresholds), ...flagConstantCloses(ind.bars.close, ind.loss));
   if (wideFile) caveats.push('Industry bars are close-only (wide layout): open/high/low/volume are NaN.');
   const ds: MarketDataset = { name: options.name ?? `exports (${displayPath(dir)})`, calendar: ind.calendar, industries: ind.industries, industryBars: ind.bars, losses, caveats };
   const intra = findExport(dir, EXPORT_FILES.industryIntraday);
   if (intra) {
-    const r = loadIntradayBarsCsv(intra, common);
+    const r = checked(loadIntradayBarsCsv(intra, common));
     ds.industryIntraday = r.bars;
     losses.push(r.loss);
   }
   const sb = findExport(dir, EXPORT_FILES.stockBars);
   if (sb) {
-    const bars = loadStockBarsCsv(sb, common);
+    const bars = checked(loadStockBarsCsv(sb, common));
+    assertNoCaseVariantCodes(bars.stocks, bars.loss.source);
     losses.push(bars.loss);
     const stFile = findExport(dir, EXPORT_FILES.stocks);
     let stocks: StockInfo[];
     if (stFile) {
-      const r = loadStocksCsv(stFile, common);
+      const r = checked(loadStocksCsv(stFile, common));
       losses.push(r.loss);
       stocks = r.stocks;
     } else {
@@ -494,16 +546,16 @@ export function loadExportsDir(dir: string, options: ExportsDirOptions = {}): Ma
       caveats.push('No stocks.csv: stock names are the codes and listDate is the first date with a close in the data.');
     }
     const memFile = findExport(dir, EXPORT_FILES.membership);
-    const mem = memFile ? loadMembershipCsv(memFile, common) : undefined;
+    const mem = memFile ? checked(loadMembershipCsv(memFile, common)) : undefined;
     if (mem) losses.push(mem.loss);
     else caveats.push('No industry_membership.csv: stocks have no industry.');
     const stockData: StockData = { stocks, bars: bars.bars, membership: mem ? mem.records : [] };
     const fu = findExport(dir, EXPORT_FILES.fundamentals);
-    if (fu) { const r = loadFundamentalsCsv(fu, common); stockData.fundamentals = r.records; losses.push(r.loss); }
+    if (fu) { const r = checked(loadFundamentalsCsv(fu, common)); stockData.fundamentals = r.records; losses.push(r.loss); }
     const fc = findExport(dir, EXPORT_FILES.forecasts);
-    if (fc) { const r = loadForecastsCsv(fc, common); stockData.forecasts = r.records; losses.push(r.loss); }
+    if (fc) { const r = checked(loadForecastsCsv(fc, common)); stockData.forecasts = r.records; losses.push(r.loss); }
     const iw = findExport(dir, EXPORT_FILES.indexWeights);
-    if (iw) { const r = loadIndexWeightsCsv(iw, { ...common, renormalize: options.renormalize }); stockData.indexWeights = r.records; losses.push(r.loss); }
+    if (iw) { const r = checked(loadIndexWeightsCsv(iw, { ...common, renormalize: options.renormalize })); stockData.indexWeights = r.records; losses.push(r.loss); }
     ds.stocks = stockData;
   }
   return ds;

@@ -164,10 +164,24 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
 }
 
 /**
- * Decode bytes as UTF-8 (BOM stripped) or, when that fails, GBK. Throws `DATA_ENCODING` when
+ * The longest string V8 can hold (2^29 − 24 UTF-16 code units on 64-bit builds, ~537 M
+ * characters): a file decoding to more characters cannot be read as one string.
+ */
+export const MAX_STRING_CHARS = 2 ** 29 - 24;
+
+function fileTooLarge(source: string, bytes: number, maxChars: number): RotationError {
+  return new RotationError('DATA_FILE_TOO_LARGE',
+    `File decodes to more than ${maxChars} characters, the longest string the JavaScript engine can hold${Number.isFinite(bytes) ? ` (${Math.round(bytes / 2 ** 20)} MiB of decoded bytes)` : ''}; the bytes are not an encoding problem`,
+    { file: source, bytes, limitChars: maxChars },
+    'split the export into several files (e.g. by year or by stock range) of under ~500 MB each, or convert it to Parquet and load it through DuckDB (src/data/parquet.ts)');
+}
+
+/**
+ * Decode bytes as UTF-8 (BOM stripped) or, when that fails, GBK. A text longer than `maxChars`
+ * (default MAX_STRING_CHARS, the engine's limit) is `DATA_FILE_TOO_LARGE`, never `DATA_ENCODING`. Throws `DATA_ENCODING` when
  * neither decodes cleanly, saying what was found (UTF-16 BOM, NUL bytes, offending bytes).
  */
-export function decodeText(bytes: Uint8Array, source: string): { text: string; encoding: TextEncodingName; bom: boolean } {
+export function decodeText(bytes: Uint8Array, source: string, maxChars = MAX_STRING_CHARS): { text: string; encoding: TextEncodingName; bom: boolean } {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     const which = bytes[0] === 0xff ? 'UTF-16 LE' : 'UTF-16 BE';
     throw new RotationError('DATA_ENCODING', `File is ${which} (it starts with a ${which} byte-order mark); only UTF-8 and GBK are read`,
@@ -179,9 +193,12 @@ export function decodeText(bytes: Uint8Array, source: string): { text: string; e
   let encoding: TextEncodingName = 'utf-8';
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
-  } catch {
+  } catch (e) {
+    // V8 cannot hold a string this long: the bytes may be perfectly valid (not an encoding problem)
+    if (e instanceof RangeError || body.length > maxChars) throw fileTooLarge(source, body.length, maxChars);
     text = undefined;
   }
+  if (text !== undefined && text.length > maxChars) throw fileTooLarge(source, body.length, maxChars);
   if (text === undefined) {
     const badUtf8 = firstInvalidUtf8Byte(body);
     const badGbk = firstInvalidGbkByte(body);
@@ -209,7 +226,7 @@ export function decodeText(bytes: Uint8Array, source: string): { text: string; e
 }
 
 /** Read a (possibly gzip-compressed) text file and decode it (see `decodeText`). */
-export function readTextFile(file: string): TextFile {
+export function readTextFile(file: string, maxChars = MAX_STRING_CHARS): TextFile {
   const source = displayPath(file);
   let bytes = readFileBytes(file);
   const gzip = isGzip(bytes);
@@ -217,11 +234,12 @@ export function readTextFile(file: string): TextFile {
     try {
       bytes = zlib.gunzipSync(bytes);
     } catch (e) {
+      if (e instanceof RangeError) throw fileTooLarge(source, Number.NaN, maxChars);
       throw new RotationError('DATA_GZIP', `File starts with the gzip magic bytes but does not decompress: ${(e as Error).message}`,
         { file: source }, 'the download is probably truncated: fetch or export the file again');
     }
   }
-  const { text, encoding, bom } = decodeText(bytes, source);
+  const { text, encoding, bom } = decodeText(bytes, source, maxChars);
   return { source, text, encoding, gzip, bom, bytes: bytes.length };
 }
 
@@ -232,6 +250,11 @@ export interface ParseCsvOptions {
   numeric?: readonly string[] | ((column: string) => boolean);
   /** Field delimiter; detected from the header line (comma, tab, semicolon, pipe) when omitted. */
   delimiter?: string;
+  /**
+   * Decimal mark of numeric cells: '.' (default; "1,234.5" read as grouped thousands) or ','
+   * ("2543,75" = 2543.75, "1.234,5" = 1234.5; a plain "2543.75" is still read).
+   */
+  decimal?: '.' | ',';
 }
 
 /** True for the texts read as a missing number (compared lower-case). */
@@ -297,6 +320,27 @@ function parseNumberSlow(str: string, out: NumOut): void {
     out.status = NUM_OK;
     return;
   }
+  out.value = NaN;
+  out.status = isMissingMarker(str) ? NUM_BLANK : NUM_TEXT;
+}
+
+const COMMA_DECIMAL_RE = /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/;
+const DOT_GROUPED_RE = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
+
+/** Parse a cell written with a decimal comma ("2543,75", "1.234,5"); a plain dot decimal still parses. */
+function parseNumberDecimalComma(text: string, s: number, e: number, out: NumOut): void {
+  const str = sliceTrim(text, s, e);
+  if (str === '') { out.value = NaN; out.status = NUM_BLANK; return; }
+  let norm: string | undefined;
+  if (DOT_GROUPED_RE.test(str)) norm = str.replace(/\./g, '').replace(',', '.');
+  else if (COMMA_DECIMAL_RE.test(str)) norm = str.replace(',', '.');
+  if (norm !== undefined) {
+    out.value = Number(norm);
+    out.status = Number.isFinite(out.value) ? NUM_OK : NUM_TEXT;
+    if (out.status !== NUM_OK) out.value = NaN;
+    return;
+  }
+  if (NUMBER_RE.test(str)) { parseNumberSlow(str, out); return; }
   out.value = NaN;
   out.status = isMissingMarker(str) ? NUM_BLANK : NUM_TEXT;
 }
@@ -420,6 +464,11 @@ export function parseCsvText(text: string, options: ParseCsvOptions = {}): CsvTa
   }
   const headerText = firstLine(text);
   const delimiter = options.delimiter ?? detectDelimiter(headerText);
+  const commaDecimal = options.decimal === ',';
+  if (options.decimal !== undefined && options.decimal !== '.' && options.decimal !== ',') {
+    throw new RotationError('DATA_BAD_ARGUMENT', `decimal must be "." or ",", got "${String(options.decimal)}"`, { file: source }, 'pass decimal: "," for files written with decimal commas');
+  }
+
   const header = splitCsvLine(headerText, delimiter);
   const seen = new Map<string, number>();
   header.forEach((h, j) => {
@@ -527,7 +576,8 @@ export function parseCsvText(text: string, options: ParseCsvOptions = {}): CsvTa
       const q = quoted[j];
       const nc = numCols[j];
       if (nc) {
-        if (q !== null) parseNumberSlowTrim(q, out);
+        if (commaDecimal) parseNumberDecimalComma(q ?? text, q !== null ? 0 : starts[j], q !== null ? q.length : ends[j], out);
+        else if (q !== null) parseNumberSlowTrim(q, out);
         else parseNumberSpan(text, starts[j], ends[j], out);
         nc.push(out.value);
         statCols[j]!.push(out.status);

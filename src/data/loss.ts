@@ -20,6 +20,11 @@ export interface LossReport {
   examples: LossExample[];
   /** Non-fatal observations (unknown columns, renormalized weights, ...). */
   notes: string[];
+  /**
+   * Observations kept but flagged (probable rebase, constant series): counts by reason, with
+   * examples in `examples`. Not part of rowsRead = rowsKept + dropped.
+   */
+  flagged?: Record<string, number>;
 }
 
 const MAX_EXAMPLES_PER_REASON = 5;
@@ -31,6 +36,15 @@ export function newLossReport(stage: string, source: string): LossReport {
 /** Count `n` lost observations for `reason`, keeping a few examples of where they were. */
 export function countLoss(report: LossReport, reason: string, n = 1, where?: Record<string, string | number>): void {
   report.dropped[reason] = (report.dropped[reason] ?? 0) + n;
+  if (where && report.examples.filter((e) => e.reason === reason).length < MAX_EXAMPLES_PER_REASON) {
+    report.examples.push({ reason, where });
+  }
+}
+
+/** Count `n` kept-but-flagged observations for `reason` (see LossReport.flagged), with examples. */
+export function countFlag(report: LossReport, reason: string, n = 1, where?: Record<string, string | number>): void {
+  const f = (report.flagged ??= {});
+  f[reason] = (f[reason] ?? 0) + n;
   if (where && report.examples.filter((e) => e.reason === reason).length < MAX_EXAMPLES_PER_REASON) {
     report.examples.push({ reason, where });
   }
@@ -59,5 +73,6 @@ export function formatLossReport(report: LossReport): string {
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
-  return `${report.stage} ${report.source}: read ${report.rowsRead}, kept ${report.rowsKept}, dropped ${totalDropped(report)}${reasons ? ` (${reasons})` : ''}`;
+  const flags = Object.entries(report.flagged ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return `${report.stage} ${report.source}: read ${report.rowsRead}, kept ${report.rowsKept}, dropped ${totalDropped(report)}${reasons ? ` (${reasons})` : ''}${flags ? `; flagged ${flags}` : ''}`;
 }

@@ -263,17 +263,69 @@ export function normalizeTime(s: string): string | null {
   return `${h < 10 ? '0' : ''}${h}:${m[2]}`;
 }
 
+/**
+ * How day-first and month-first dates are read: 'YYYY-MM-DD' (default: year first only, every
+ * form `normalizeDate` accepts), 'MM/DD/YYYY' (US: 01/02/2024 = 2 January) or 'DD/MM/YYYY'
+ * (01/02/2024 = 1 February). Separators '/', '-' or '.'; a time may follow. Year-first dates are
+ * accepted under every format (they are unambiguous).
+ */
+export type DateFormat = 'YYYY-MM-DD' | 'MM/DD/YYYY' | 'DD/MM/YYYY';
+
+/** The accepted `dateFormat` values. */
+export const DATE_FORMATS: readonly DateFormat[] = Object.freeze(['YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY'] as DateFormat[]);
+
+const DATE_YEAR_LAST_RE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
+
+/** Normalise `s` under `format` (see DateFormat) to ISO yyyy-mm-dd, or null. */
+export function normalizeDateAs(format: DateFormat | undefined, s: string): string | null {
+  if (format === undefined || format === 'YYYY-MM-DD') return normalizeDate(s);
+  const m = DATE_YEAR_LAST_RE.exec(s.trim());
+  if (!m) return normalizeDate(s);
+  const a = Number(m[1]), b = Number(m[2]), y = Number(m[3]);
+  return format === 'MM/DD/YYYY' ? isoFromParts(y, a, b) : isoFromParts(y, b, a);
+}
+
+/** Throws DATA_BAD_ARGUMENT unless `format` is undefined or one of DATE_FORMATS. */
+export function assertDateFormat(format: unknown): void {
+  if (format !== undefined && !DATE_FORMATS.includes(format as DateFormat)) {
+    throw new RotationError('DATA_BAD_ARGUMENT', `Unknown date format "${String(format)}"`, { argument: 'dateFormat' }, `use one of ${DATE_FORMATS.join(', ')}`);
+  }
+}
+
+/** A date normaliser that remembers the distinct texts it rejected. */
+export interface DateNormalizer {
+  (s: string): string | null;
+  /** Distinct texts that were not dates (for the format hint). */
+  rejected(): string[];
+}
+
 /** A per-call memo for date normalisation (daily files repeat a few thousand dates a million times). */
-export function dateNormalizer(): (s: string) => string | null {
+export function dateNormalizer(format?: DateFormat): DateNormalizer {
+  assertDateFormat(format);
   const cache = new Map<string, string | null>();
-  return (s: string) => {
+  const fn = ((s: string) => {
     let v = cache.get(s);
     if (v === undefined && !cache.has(s)) {
-      v = normalizeDate(s);
+      v = normalizeDateAs(format, s);
       cache.set(s, v);
     }
     return v ?? null;
-  };
+  }) as DateNormalizer;
+  fn.rejected = () => [...cache].filter(([, v]) => v === null).map(([k]) => k);
+  return fn;
+}
+
+/**
+ * A note naming the likely format of rejected dates written year last (dd/dd/yyyy), or undefined:
+ * "dates look like MM/DD/YYYY" when some second part is above 12 and no first part is, DD/MM/YYYY
+ * in the opposite case, both when no part is above 12; undefined unless most rejected texts are year-last.
+ */
+export function yearLastHint(rejected: readonly string[]): string | undefined {
+  const m = rejected.map((t) => DATE_YEAR_LAST_RE.exec(t.trim())).filter((x): x is RegExpExecArray => x !== null);
+  if (m.length === 0 || m.length * 2 < rejected.length) return undefined;
+  const firstOver = m.some((x) => Number(x[1]) > 12), secondOver = m.some((x) => Number(x[2]) > 12);
+  const fmt = secondOver && !firstOver ? 'MM/DD/YYYY' : firstOver && !secondOver ? 'DD/MM/YYYY' : 'MM/DD/YYYY or DD/MM/YYYY';
+  return `dates look like ${fmt} (${m.length} distinct year-last date texts rejected, e.g. "${m[0][0]}")`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +346,14 @@ export interface ValidateOptions {
   asOf?: string;
   /** Stage name for the loss report (default "load <table>"). */
   stage?: string;
+  /** How dates are written (default year first; see DateFormat). */
+  dateFormat?: DateFormat;
+  /**
+   * Bars dated after this ISO date are future rows (a vendor placeholder, a typo such as 2030):
+   * dropped and counted as "date in the future". The folder loader sets it to today when no
+   * `asOf` is given. Ignored when `asOf` is given (asOf cuts first).
+   */
+  notAfter?: string;
 }
 
 const KEEP = 0, MASKED = 1, DROPPED = 2;
@@ -394,6 +454,7 @@ export const ISSUES = Object.freeze({
   nonPositiveMask: (col: string): Issue => ({ code: 'DATA_NONPOSITIVE_PRICE', reason: `${col} <= 0 (masked to NaN)`, fix: `prices must be > 0; leave ${col} blank if unknown` }),
   negativeVolume: (col: string): Issue => ({ code: 'DATA_NEGATIVE_VOLUME', reason: `${col} < 0 (masked to NaN)`, fix: `volumes cannot be negative; check the export of ${col}` }),
   highBelowLow: (): Issue => ({ code: 'DATA_HIGH_BELOW_LOW', reason: 'high < low (high and low masked to NaN)', fix: 'check whether high and low are swapped in the export' }),
+  futureDate: (col: string, today: string): Issue => ({ code: 'DATA_FUTURE_DATE', reason: `${col} in the future, after ${today} (row dropped)`, fix: 'future rows are placeholders or typos (e.g. 2030 for 2020): correct or remove them, or pass --asof' }),
   afterAsOf: (col: string, asOf: string): Issue => ({ code: 'DATA_AFTER_AS_OF', reason: `${col} after asOf ${asOf} (row dropped)`, fix: `remove rows known after ${asOf}, or load with a later asOf` }),
   announcedEarly: (): Issue => ({ code: 'DATA_ANNOUNCED_BEFORE_PERIOD_END', reason: 'announce_date on or before report_period end (row dropped: not point in time)', fix: 'use the real announcement date (公告日期), not the period end; a report cannot be published before its period ends' }),
   notQuarterEnd: (): Issue => ({ code: 'DATA_BAD_DATE', reason: 'report_period: not a quarter end (row dropped)', fix: 'report_period must be yyyy-03-31, -06-30, -09-30 or -12-31 (2024q1 accepted)' }),
@@ -417,7 +478,7 @@ export function checkColumns(t: CsvTable, schema: TableSchema, also: readonly st
     throw new RotationError('DATA_MISSING_COLUMN',
       `Required column(s) ${missing.join(', ')} missing for table ${schema.name}`,
       { file: t.source, missing, expected: schema.fields.filter((x) => x.required).map((x) => x.name), found },
-      `add the column(s) or rename the vendor's header (see data/README.md for the vendor mappings; pass { vendor } if auto-detection picked the wrong one)`);
+      `add the column(s) or rename the vendor's header (see data/README.md for the vendor mappings; pass --vendor (library: { vendor }) if auto-detection picked the wrong one)`);
   }
   const known = new Set([...schema.fields.map((x) => x.name), ...also]);
   const unknown = found.filter((h) => !known.has(h));
@@ -563,10 +624,11 @@ const OPTIONAL_INDUSTRY_NUMS: readonly (readonly [string, keyof IndustryBars])[]
 
 /** Shared bar checks for one row: returns false when the row is dropped. */
 function checkBarRow(led: RowLedger, i: number, dateRaw: string, date: string | null, code: string,
-  asOf: string | undefined, dateCol: string): boolean {
+  asOf: string | undefined, dateCol: string, notAfter?: string): boolean {
   if (code === '') { led.drop(i, ISSUES.blankId('code'), { date: dateRaw }); return false; }
   if (date === null) { led.drop(i, ISSUES.badDate(dateCol), { column: dateCol, text: dateRaw, code }); return false; }
   if (asOf !== undefined && date > asOf) { led.drop(i, ISSUES.afterAsOf(dateCol, asOf), { date, code }); return false; }
+  if (asOf === undefined && notAfter !== undefined && date > notAfter) { led.drop(i, ISSUES.futureDate(dateCol, notAfter), { date, code }); return false; }
   return true;
 }
 
@@ -585,7 +647,7 @@ export function validateIndustryBars(t: CsvTable, options: BarsValidateOptions =
   const dateTxt = stringCol(t, 'date')!, codeTxt = stringCol(t, 'code')!;
   const nameTxt = stringCol(t, 'name');
   const n = t.nRows;
-  const normDate = dateNormalizer();
+  const normDate = dateNormalizer(options.dateFormat);
   const dates = new Array<string>(n);
   const use = new Uint8Array(n);
   const close = numCol(t, 'close')!;
@@ -598,7 +660,7 @@ export function validateIndustryBars(t: CsvTable, options: BarsValidateOptions =
   for (let i = 0; i < n; i++) {
     const code = codeTxt[i];
     const d = normDate(dateTxt[i]);
-    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date')) continue;
+    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date', options.notAfter)) continue;
     const ex = { date: d!, code };
     const c = requireNumber(led, close, i, 'close', true, ex);
     if (Number.isNaN(c)) continue;
@@ -622,6 +684,8 @@ export function validateIndustryBars(t: CsvTable, options: BarsValidateOptions =
     dates[i] = d!;
     use[i] = 1;
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) led.report.notes.push(dateHint);
   const grid = gridFromRows(dates, codeTxt, use, t.source, t.lines);
   const src = t.source;
   const bars: IndustryBars = {
@@ -664,7 +728,7 @@ export function validateStockBars(t: CsvTable, options: ValidateOptions = {}): S
   led.report.notes.push(...t.notes, ...notes);
   const dateTxt = stringCol(t, 'date')!, codeTxt = stringCol(t, 'code')!;
   const n = t.nRows;
-  const normDate = dateNormalizer();
+  const normDate = dateNormalizer(options.dateFormat);
   const dates = new Array<string>(n);
   const use = new Uint8Array(n);
   const close = numCol(t, 'close')!;
@@ -676,7 +740,7 @@ export function validateStockBars(t: CsvTable, options: ValidateOptions = {}): S
   for (let i = 0; i < n; i++) {
     const code = codeTxt[i];
     const d = normDate(dateTxt[i]);
-    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date')) continue;
+    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date', options.notAfter)) continue;
     const ex = { date: d!, code };
     const c = requireNumber(led, close, i, 'close', true, ex);
     if (Number.isNaN(c)) continue;
@@ -693,6 +757,8 @@ export function validateStockBars(t: CsvTable, options: ValidateOptions = {}): S
     dates[i] = d!;
     use[i] = 1;
   }
+  const dateHint = yearLastHint(normDate.rejected());
+  if (dateHint) led.report.notes.push(dateHint);
   const grid = gridFromRows(dates, codeTxt, use, t.source, t.lines);
   const bars: StockBars = { close: panelFromGrid(grid, vc, t.source), volume: panelFromGrid(grid, vv, t.source) };
   const key: Record<string, keyof StockBars> = { amount: 'amount', float_cap: 'floatCap', total_cap: 'totalCap', tradable: 'tradable' };
@@ -743,10 +809,10 @@ export function validateMembership(t: CsvTable, options: MembershipValidateOptio
     if (s === '') { led.drop(i, ISSUES.blankId('stock')); continue; }
     if (ind === '') { led.drop(i, ISSUES.blankId('industry'), { stock: s }); continue; }
     if (options.industryPattern && !options.industryPattern.test(ind)) { led.drop(i, ISSUES.badId('industry', String(options.industryPattern)), { stock: s, column: 'industry', text: ind }); continue; }
-    const vf = normalizeDate(from[i]);
+    const vf = normalizeDateAs(options.dateFormat, from[i]);
     if (vf === null) { led.drop(i, ISSUES.badDate('valid_from'), { stock: s, column: 'valid_from', text: from[i] }); continue; }
     const rawTo = to ? to[i] : '';
-    const vtIso = rawTo.trim() === '' ? null : normalizeDate(rawTo);
+    const vtIso = rawTo.trim() === '' ? null : normalizeDateAs(options.dateFormat, rawTo);
     if (rawTo.trim() !== '' && vtIso === null) { led.drop(i, ISSUES.badDate('valid_to'), { stock: s, column: 'valid_to', text: rawTo }); continue; }
     const open = isOpenEnd(vtIso, rawTo);
     if (!open && vtIso! < vf) { led.drop(i, ISSUES.badWindow(), { stock: s, valid_from: vf, valid_to: vtIso! }); continue; }
@@ -823,11 +889,11 @@ export function validateFundamentals(t: CsvTable, options: ValidateOptions = {})
     if (s === '') { led.drop(i, ISSUES.blankId('stock')); continue; }
     const per = normalizeReportPeriod(rp[i]);
     if (per === null) {
-      if (normalizeDate(rp[i]) !== null) led.drop(i, ISSUES.notQuarterEnd(), { stock: s, report_period: rp[i] });
+      if (normalizeDateAs(options.dateFormat, rp[i]) !== null) led.drop(i, ISSUES.notQuarterEnd(), { stock: s, report_period: rp[i] });
       else led.drop(i, ISSUES.badDate('report_period'), { stock: s, column: 'report_period', text: rp[i] });
       continue;
     }
-    const ann = normalizeDate(ad[i]);
+    const ann = normalizeDateAs(options.dateFormat, ad[i]);
     if (ann === null) { led.drop(i, ISSUES.badDate('announce_date'), { stock: s, column: 'announce_date', text: ad[i] }); continue; }
     if (ann <= per) { led.drop(i, ISSUES.announcedEarly(), { stock: s, report_period: per, announce_date: ann }); continue; }
     if (options.asOf !== undefined && ann > options.asOf) { led.drop(i, ISSUES.afterAsOf('announce_date', options.asOf), { stock: s, announce_date: ann }); continue; }
@@ -875,7 +941,7 @@ export function validateForecasts(t: CsvTable, options: ValidateOptions = {}): F
     const s = stock[i];
     if (s === '') { led.drop(i, ISSUES.blankId('stock')); continue; }
     if (broker[i] === '') { led.drop(i, ISSUES.blankId('broker'), { stock: s }); continue; }
-    const d = normalizeDate(fd[i]);
+    const d = normalizeDateAs(options.dateFormat, fd[i]);
     if (d === null) { led.drop(i, ISSUES.badDate('forecast_date'), { stock: s, column: 'forecast_date', text: fd[i] }); continue; }
     if (options.asOf !== undefined && d > options.asOf) { led.drop(i, ISSUES.afterAsOf('forecast_date', options.asOf), { stock: s, forecast_date: d }); continue; }
     const y = fy.values[i];
@@ -926,14 +992,14 @@ export function validateIntradayBars(t: CsvTable, options: ValidateOptions = {})
   const close = numCol(t, 'close')!;
   const cols = { open: numCol(t, 'open'), high: numCol(t, 'high'), low: numCol(t, 'low'), volume: numCol(t, 'volume') };
   const n = t.nRows;
-  const normDate = dateNormalizer();
+  const normDate = dateNormalizer(options.dateFormat);
   const rd = new Array<string>(n), rt = new Array<string>(n);
   const use = new Uint8Array(n);
   const v = { open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     const code = codeTxt[i];
     const d = normDate(dateTxt[i]);
-    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date')) continue;
+    if (!checkBarRow(led, i, dateTxt[i], d, code, options.asOf, 'date', options.notAfter)) continue;
     const tm = normalizeTime(timeTxt[i]);
     if (tm === null) { led.drop(i, ISSUES.badTime(), { date: d!, code, text: timeTxt[i] }); continue; }
     const ex = { date: d!, time: tm, code };
@@ -1007,7 +1073,7 @@ export function validateIndexWeights(t: CsvTable, options: IndexWeightsValidateO
   for (let i = 0; i < t.nRows; i++) {
     if (stock[i] === '') { led.drop(i, ISSUES.blankId('stock')); continue; }
     if (index[i] === '') { led.drop(i, ISSUES.blankId('index'), { stock: stock[i] }); continue; }
-    const d = normalizeDate(dateTxt[i]);
+    const d = normalizeDateAs(options.dateFormat, dateTxt[i]);
     if (d === null) { led.drop(i, ISSUES.badDate('date'), { stock: stock[i], column: 'date', text: dateTxt[i] }); continue; }
     if (options.asOf !== undefined && d > options.asOf) { led.drop(i, ISSUES.afterAsOf('date', options.asOf), { date: d, stock: stock[i] }); continue; }
     if (w.status[i] !== NUM_OK || w.values[i] < 0) {
@@ -1046,7 +1112,7 @@ export function validateIndexWeights(t: CsvTable, options: IndexWeightsValidateO
   if (off.length && !options.renormalize) {
     throw new RotationError('DATA_WEIGHTS_NOT_100', `Index weights do not sum to 100% (within ${tol} pp) on ${off.length} (date, index) pair(s)`,
       { file: t.source, dates: off },
-      'check for missing constituents or a wrong unit (weights must be percent; fractions summing to 1 need { weightUnit: "fraction" }); or load with { renormalize: true } to rescale each date to 100%');
+      'check for missing constituents or a wrong unit (weights must be percent; fractions summing to 1 need { weightUnit: "fraction" }); or load with --renormalize (library: { renormalize: true }) to rescale each date to 100%');
   }
   if (options.renormalize) {
     led.report.notes.push(off.length
@@ -1085,11 +1151,11 @@ export function validateStocks(t: CsvTable, options: ValidateOptions = {}): Stoc
     const c = code[i];
     if (c === '') { led.drop(i, ISSUES.blankId('code')); continue; }
     if (name[i] === '') { led.drop(i, ISSUES.blankRequired('name'), { code: c }); continue; }
-    const l = normalizeDate(ld[i]);
+    const l = normalizeDateAs(options.dateFormat, ld[i]);
     if (l === null) { led.drop(i, ISSUES.badDate('list_date'), { code: c, column: 'list_date', text: ld[i] }); continue; }
     if (options.asOf !== undefined && l > options.asOf) { led.drop(i, ISSUES.afterAsOf('list_date', options.asOf), { code: c, list_date: l }); continue; }
     const rawD = dd ? dd[i] : '';
-    const dl = rawD.trim() === '' ? null : normalizeDate(rawD);
+    const dl = rawD.trim() === '' ? null : normalizeDateAs(options.dateFormat, rawD);
     if (rawD.trim() !== '' && dl === null) { led.drop(i, ISSUES.badDate('delist_date'), { code: c, column: 'delist_date', text: rawD }); continue; }
     if (seen.has(c)) { if (dups.length < 10) dups.push(`${c} (lines ${t.lines[seen.get(c)!]} and ${t.lines[i]})`); continue; }
     seen.set(c, i);

@@ -26,6 +26,65 @@ export function lossReportRows(reports: readonly LossReport[]): LossRow[] {
   });
 }
 
+/** How an observation was lost (a column of the run-end loss summary). */
+export type LossKind = 'dropped' | 'masked' | 'carried' | 'frozen' | 'cut' | 'flagged';
+
+/**
+ * The kind of a loss-report reason, read from its wording: "carried forward" → carried (backtest
+ * gap policy), "frozen" → frozen, "after asOf" → cut (a requested cut), "masked" / "NaN" →
+ * masked, anything else (row / line dropped, blank cell) → dropped.
+ */
+export function lossKind(reason: string): Exclude<LossKind, 'flagged'> {
+  if (/carried forward/.test(reason)) return 'carried';
+  if (/frozen/.test(reason)) return 'frozen';
+  if (/ after asOf /.test(reason)) return 'cut';
+  if (/masked|\(NaN|NaN\)|NaN;/.test(reason)) return 'masked';
+  return 'dropped';
+}
+
+/** One row of the run-end loss summary: one (file or stage, reason), its count in its kind's column. */
+export interface LossSummaryRow extends Record<string, string | number> {
+  stage: string;
+  source: string;
+  reason: string;
+  dropped: number;
+  masked: number;
+  carried: number;
+  frozen: number;
+  /** Rows after an explicit asOf (requested, not a loss). */
+  cut: number;
+  /** Kept but flagged (probable rebase, constant series). */
+  flagged: number;
+  /** count / rows read of that report (NaN when it read none). */
+  share: number;
+}
+
+/**
+ * The loss summary a run prints and writes at its end: one row per (report, reason) over the load
+ * reports and the backtests' gap reports (`bt.gapLoss`), kinds in separate columns, flagged
+ * observations included; a report with nothing lost gives one row with reason "" and zeros.
+ * Identical reports are listed once (uniqueLossReports). Order: reports as given, reasons by
+ * count descending then name.
+ */
+export function lossSummaryRows(reports: readonly LossReport[]): LossSummaryRow[] {
+  const rows: LossSummaryRow[] = [];
+  for (const r of uniqueLossReports(reports)) {
+    const base = { stage: r.stage, source: r.source, dropped: 0, masked: 0, carried: 0, frozen: 0, cut: 0, flagged: 0 };
+    const entries: [string, number, LossKind][] = [
+      ...Object.entries(r.dropped).map(([k, n]) => [k, n, lossKind(k)] as [string, number, LossKind]),
+      ...Object.entries(r.flagged ?? {}).map(([k, n]) => [k, n, 'flagged'] as [string, number, LossKind]),
+    ];
+    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (entries.length === 0) rows.push({ ...base, reason: '', share: 0 });
+    for (const [reason, n, kind] of entries) {
+      const row: LossSummaryRow = { ...base, reason, share: r.rowsRead > 0 ? n / r.rowsRead : NaN };
+      row[kind] = n;
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
 /**
  * Side-by-side calibration: for each statistic the CALIBRATION.md target, the simulator and a real
  * dataset (NaN where the real dataset lacks the input, e.g. stock statistics for industry data).

@@ -480,6 +480,8 @@ export function unitSanityNotes(t: CsvTable): string[] {
 export interface ReadTableOptions extends MapOptions {
   /** Vendor layout; detected from the headers when omitted. */
   vendor?: Vendor;
+  /** Decimal mark of numbers: '.' (default) or ',' ("2543,75"). */
+  decimal?: '.' | ',';
 }
 
 /**
@@ -493,7 +495,7 @@ export function readTable(file: string, table: TableName, options: ReadTableOpti
   const header = readCsvHeader(tf.text);
   const det = options.vendor ? { vendor: options.vendor, matched: [] } : detectVendor(header, table);
   const numeric = numericVendorColumns(header, table, det.vendor);
-  const parsed = parseTextFileAsCsv(tf, { numeric: [...numeric] });
+  const parsed = parseTextFileAsCsv(tf, { numeric: [...numeric], decimal: options.decimal });
   if (!options.vendor) {
     parsed.notes.push(det.vendor === 'canonical'
       ? 'layout: canonical column names'

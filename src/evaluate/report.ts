@@ -106,7 +106,18 @@ export function factorReport(factor: Panel, fr: ForwardReturns, options: FactorR
     throw new RotationError('EVAL_BAD_ARGUMENT', `direction must be 1 or -1, got ${String(direction)}`, { argument: 'direction' },
       'pass -1 for a factor where lower values are expected to outperform');
   }
-  const f = direction === 1 ? factor : mapValues(factor, (v) => -v);
+  try {
+    return buildFactorReport(direction === 1 ? factor : mapValues(factor, (v) => -v), fr, options, direction);
+  } catch (e) {
+    // name the factor in the errors of the parts (e.g. EVAL_SERIES_TOO_SHORT of a factor with too few ICs)
+    if (e instanceof RotationError && e.where.factor === undefined) {
+      throw new RotationError(e.code, `Factor ${options.name ?? 'factor'}: ${e.what}`, { factor: options.name ?? 'factor', ...e.where }, e.fix);
+    }
+    throw e;
+  }
+}
+
+function buildFactorReport(f: Panel, fr: ForwardReturns, options: FactorReportOptions, direction: 1 | -1): FactorReport {
   const nAssets = f.assets.length;
   const groupSpec: GroupSpec = options.groups ?? (nAssets >= 50 ? { quantiles: 5 } : { topK: Math.max(1, Math.floor(nAssets / 6)) });
   const ev = evaluateCrossSections(f, fr, {

@@ -141,7 +141,7 @@ export function runFactor(
     throw new RotationError('FACTOR_TOO_FEW_INDUSTRIES',
       `Dataset "${dataset.name}" has ${industries.length} industries; factor cross-sections need at least ${minIndustries}`,
       { factor: def.id, dataset: dataset.name, industries: industries.length, minIndustries },
-      `use a dataset with at least ${minIndustries} industries, or lower minIndustries (a cross-section of fewer industries is not meaningful)`);
+      `use a dataset with at least ${minIndustries} industries, or lower minIndustries (CLI --min-industries; a cross-section of fewer industries is not meaningful)`);
   }
   const calendar = dataset.industryBars.close.dates;
   const rows = dateRows(calendar, dates, def.id, dataset.name);

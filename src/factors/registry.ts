@@ -67,14 +67,41 @@ export interface ComputeFactorsOptions extends FactorComputeOptions {
 export interface FactorBatch {
   /** Results by factor id, in registry order. */
   results: Map<string, FactorResult>;
-  /** Factors not computed because the dataset lacks inputs (only when `ids` was not given). */
-  unavailable: { id: string; missing: FactorInput[] }[];
+  /**
+   * Factors not available (only when `ids` was not given): the dataset lacks inputs (`missing`),
+   * or the computed factor is constant across industries on every date (`missing` empty,
+   * `reason` says so: it ranks nothing, so it cannot be evaluated or combined).
+   */
+  unavailable: { id: string; missing: FactorInput[]; reason?: string }[];
+}
+
+/** Reason given for a factor constant across industries on every date. */
+export const CONSTANT_FACTOR_REASON = 'constant across industries on every date (no cross-section to rank)';
+
+/**
+ * True when no date of the factor panel has two different valid values (every cross-section is
+ * constant or empty): such a factor has no rank IC on any date.
+ */
+export function isConstantFactor(values: Float64Array, nDates: number, nAssets: number): boolean {
+  for (let k = 0; k < nDates; k++) {
+    let first = NaN;
+    for (let j = 0; j < nAssets; j++) {
+      const v = values[k * nAssets + j];
+      if (v !== v) continue;
+      if (first !== first) first = v;
+      else if (v !== first) return false;
+    }
+  }
+  return true;
 }
 
 /**
  * Compute many factors at the same rebalance dates with one shared cache (intermediates such as
  * daily returns, intraday aggregates, membership and report joins are built once).
- * With `ids`, each must exist (FACTOR_UNKNOWN) and be available (FACTOR_MISSING_INPUT).
+ * With `ids`, each must exist (FACTOR_UNKNOWN), be available (FACTOR_MISSING_INPUT) and not be
+ * constant across industries on every date (FACTOR_CONSTANT naming it). Without `ids`, a constant
+ * factor is left out of `results` and listed in `unavailable` with its reason (the evaluation
+ * would otherwise stop at EVAL_SERIES_TOO_SHORT without naming it).
  */
 export function computeFactors(dataset: MarketDataset, dates: readonly string[], options: ComputeFactorsOptions = {}): FactorBatch {
   const cache = options.cache ?? newFactorCache(dataset);
@@ -82,8 +109,21 @@ export function computeFactors(dataset: MarketDataset, dates: readonly string[],
   const ids = options.ids ? [...options.ids] : avail.available;
   const defs = ids.map(getFactor);
   const results = new Map<string, FactorResult>();
-  for (const f of defs) results.set(f.id, f.compute(dataset, dates, { ...options, cache }));
-  return { results, unavailable: options.ids ? [] : avail.unavailable };
+  const constant: { id: string; missing: FactorInput[]; reason: string }[] = [];
+  for (const f of defs) {
+    const r = f.compute(dataset, dates, { ...options, cache });
+    if (isConstantFactor(r.panel.values, r.panel.dates.length, r.panel.assets.length)) {
+      if (options.ids) {
+        throw new RotationError('FACTOR_CONSTANT', `Factor ${f.id} is ${CONSTANT_FACTOR_REASON}`,
+          { factor: f.id, dataset: dataset.name, from: dates[0], to: dates[dates.length - 1] },
+          `check its inputs (${f.inputs.join(', ')}) in the data: a column filled with one value, or constant prices; or leave ${f.id} out`);
+      }
+      constant.push({ id: f.id, missing: [], reason: CONSTANT_FACTOR_REASON });
+      continue;
+    }
+    results.set(f.id, r);
+  }
+  return { results, unavailable: options.ids ? [] : [...avail.unavailable, ...constant] };
 }
 
 function cell(s: string): string {

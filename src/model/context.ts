@@ -6,6 +6,7 @@ import { createPanel, type Panel } from '../panel/panel.js';
 import type { MarketDataset } from '../data/types.js';
 import type { Solver } from '../portfolio/optimizer.js';
 import type { WalkResult } from '../portfolio/walk.js';
+import type { GapPolicy } from '../backtest/types.js';
 import { factorStudy, type FactorStudy } from './evidence.js';
 import type { BaseFrequency } from './spec.js';
 
@@ -17,8 +18,20 @@ export interface ModelContext {
   readonly available: (date: string) => string[];
   /** HiGHS, needed by the score optimizer and mean-variance allocators. */
   readonly solver?: Solver;
+  /** Missing-close policy of every backtest on these data (engine default when undefined). */
+  readonly gapPolicy?: GapPolicy;
+  /** Minimum industries a factor needs on a date (factor engine default when undefined). */
+  readonly minIndustries?: number;
   /** The factor study of a base calendar (1, 3, 6 periods ahead), computed once. */
   study(frequency?: BaseFrequency): FactorStudy;
+}
+
+export interface ModelContextOptions {
+  solver?: Solver;
+  /** A study already computed (reused for its frequency). */
+  study?: FactorStudy;
+  gapPolicy?: GapPolicy;
+  minIndustries?: number;
 }
 
 /** Daily simple returns r[t] = close[t]/close[t−1] − 1 (NaN on the first row or a missing close). */
@@ -63,14 +76,15 @@ export function walkWeights(walk: WalkResult, industries: readonly string[]): Pa
 }
 
 /** A context for `ds`; studies are computed lazily and cached per base frequency. */
-export function modelContext(ds: MarketDataset, options: { solver?: Solver; study?: FactorStudy } = {}): ModelContext {
+export function modelContext(ds: MarketDataset, options: ModelContextOptions = {}): ModelContext {
   const studies = new Map<BaseFrequency, FactorStudy>();
   if (options.study) studies.set(options.study.frequency, options.study);
   return {
     ds, returns: dailyReturns(ds.industryBars.close), available: availableIndustries(ds), solver: options.solver,
+    gapPolicy: options.gapPolicy, minIndustries: options.minIndustries,
     study(frequency: BaseFrequency = 'M') {
       let s = studies.get(frequency);
-      if (!s) { s = factorStudy(ds, [1, 3, 6], frequency); studies.set(frequency, s); }
+      if (!s) { s = factorStudy(ds, [1, 3, 6], frequency, { minIndustries: options.minIndustries }); studies.set(frequency, s); }
       return s;
     },
   };

@@ -37,10 +37,10 @@ export function factorDates(ds: MarketDataset, frequency: BaseFrequency = 'M'): 
  * Evaluate every available factor of `ds` on the `frequency` calendar against forward returns of
  * `horizons` periods (default 1, 3, 6: 1M/3M/6M on month ends).
  */
-export function factorStudy(ds: MarketDataset, horizons: readonly number[] = [1, 3, 6], frequency: BaseFrequency = 'M'): FactorStudy {
+export function factorStudy(ds: MarketDataset, horizons: readonly number[] = [1, 3, 6], frequency: BaseFrequency = 'M', options: { minIndustries?: number } = {}): FactorStudy {
   const dates = factorDates(ds, frequency);
   const periodsPerYear = BASE_PERIODS_PER_YEAR[frequency];
-  const batch = computeFactors(ds, dates);
+  const batch = computeFactors(ds, dates, options.minIndustries === undefined ? {} : { minIndustries: options.minIndustries });
   const forward = forwardReturnsFromPrices(ds.industryBars.close, { horizons: [...horizons], rebalance: dates, periodsPerYear });
   const reports = [...batch.results].map(([id, r]) => factorReport(r.panel, forward, { name: id, direction: getFactor(id).direction }));
   return { dataset: ds.name, frequency, periodsPerYear, dates, batch, forward, reports, leaderboard: reportRows(reports) };

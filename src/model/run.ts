@@ -14,7 +14,7 @@ import type { MarketDataset } from '../data/types.js';
 import { walkAllocator, type WalkResult } from '../portfolio/walk.js';
 import { runBacktest } from '../backtest/engine.js';
 import { splitBacktest } from '../backtest/walkForward.js';
-import type { BacktestResult, RebalanceSchedule } from '../backtest/types.js';
+import type { BacktestResult, GapPolicy, RebalanceSchedule } from '../backtest/types.js';
 import { backtestSeries, summarizeBacktest, type PerformanceSummary } from '../metrics/tables.js';
 import { meanExcessT } from '../metrics/significance.js';
 import { allocatorFor } from './allocators.js';
@@ -100,10 +100,10 @@ export function windowResults(bt: BacktestResult, split: string): WindowResult[]
 }
 
 /** Backtest target weights on the dataset's daily closes with the spec's costs and execution. */
-export function backtestModelWeights(spec: ModelSpec, ds: MarketDataset, weights: Panel, rebalance: RebalanceSchedule): BacktestResult {
+export function backtestModelWeights(spec: ModelSpec, ds: MarketDataset, weights: Panel, rebalance: RebalanceSchedule, gapPolicy?: GapPolicy): BacktestResult {
   return runBacktest({
     name: spec.name, close: ds.industryBars.close, open: spec.execution === 'next-open' ? ds.industryBars.open : undefined,
-    weights, rebalance, costBps: spec.costs.bps, execution: spec.execution,
+    weights, rebalance, costBps: spec.costs.bps, execution: spec.execution, ...(gapPolicy === undefined ? {} : { gapPolicy }),
   });
 }
 
@@ -127,6 +127,6 @@ export function runModel(spec: ModelSpec, data: MarketDataset | ModelContext, op
     returns: ctx.returns, rebalanceDates: rebalance.dates, scores: score.score, industries: ctx.available,
   });
   const weights = walkWeights(walk, ctx.ds.industries.map((i) => i.code));
-  const backtest = backtestModelWeights(spec, ctx.ds, weights, rebalance);
+  const backtest = backtestModelWeights(spec, ctx.ds, weights, rebalance, ctx.gapPolicy);
   return { spec, specHash: specHash(spec), dataset: ctx.ds.name, score, rebalance, walk, weights, backtest, windows: windowResults(backtest, spec.split) };
 }

@@ -161,10 +161,10 @@ test('weights not summing to 1, negative, NaN or on unknown industries: the date
   close(bt.targets.values[2], 0);
 });
 
-test('a held industry without a return (gap in the closes) is a named error listing the dates', () => {
+test("with gapPolicy 'error' a held industry without a return (gap in the closes) is a named error listing the dates", () => {
   const dates = businessDays('2024-01-01', 6);
   const closeP = panelOf(dates, ['A', 'B'], [[1, 1], [1.1, 1], [NaN, 1.1], [NaN, 1.2], [1.2, 1.1], [1.3, 1]]);
-  const e = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 0.5, B: 0.5 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 } }), 'BT_RETURN_GAP');
+  const e = throwsCode(() => runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { A: 0.5, B: 0.5 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 }, gapPolicy: 'error' }), 'BT_RETURN_GAP');
   assert.deepEqual(e.where.dates, [dates[2], dates[3], dates[4]]);
   // an industry not held may have gaps; the equal-weight benchmark averages the valid ones
   const bt = runBacktest({ close: closeP, weights: [{ date: dates[0], weights: { B: 1 } }], rebalance: { dates: [dates[0]], periodsPerYear: 12 } });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { createRng } from '../../../src/random.js';
 import {
-  NUM_BLANK, NUM_OK, NUM_TEXT, decodeText, detectDelimiter, displayPath, firstInvalidGbkByte, numericColumn, parseCsvText,
+  MAX_STRING_CHARS, NUM_BLANK, NUM_OK, NUM_TEXT, decodeText, detectDelimiter, displayPath, firstInvalidGbkByte, numericColumn, parseCsvText,
   parseNumberCell, readCsv, readTextFile, sharedDataDir,
 } from '../../../src/data/csv.js';
 import { throwsCode } from '../assertions.js';
@@ -179,4 +179,27 @@ test('shared data root: ROTATION_SHARED_DATA overrides ../shared/data', () => {
     else process.env.ROTATION_SHARED_DATA = before;
   }
   assert.equal(displayPath(path.resolve('data/samples/x.csv')), 'data/samples/x.csv');
+});
+
+test('a file over the string limit is DATA_FILE_TOO_LARGE naming the limit, never DATA_ENCODING', () => {
+  // the real limit (2^29 − 24 characters, ~537 M) is injected small here; valid UTF-8 and GBK bytes alike
+  const bytes = new TextEncoder().encode('date,code,close\n' + '2024-01-02,A,1\n'.repeat(20));
+  const e = throwsCode(() => decodeText(bytes, 'big.csv', 100), 'DATA_FILE_TOO_LARGE');
+  assert.equal(e.where.limitChars, 100);
+  assert.match(e.message, /longest string the JavaScript engine can hold/);
+  assert.match(e.fix, /split the export/);
+  assert.equal(decodeText(bytes, 'big.csv', bytes.length).text.length, bytes.length);
+  assert.equal(MAX_STRING_CHARS, 536870888);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-big-'));
+  fs.writeFileSync(path.join(dir, 'big.csv'), bytes);
+  throwsCode(() => readTextFile(path.join(dir, 'big.csv'), 200), 'DATA_FILE_TOO_LARGE');
+});
+
+test('decimal commas: parsed with decimal ",", text (counted by the validators) without it', () => {
+  const t = parseCsvText('date;code;close\n2024-01-02;A;2543,75\n2024-01-03;A;1.234,5\n2024-01-04;A;12.5\n2024-01-05;A;--\n', { numeric: ['close'], decimal: ',' });
+  assert.deepEqual(Array.from(t.num.close).slice(0, 3), [2543.75, 1234.5, 12.5]);
+  assert.equal(t.numStatus.close[3], NUM_BLANK);
+  const plain = parseCsvText('date;code;close\n2024-01-02;A;2543,75\n', { numeric: ['close'] });
+  assert.equal(plain.numStatus.close[0], NUM_TEXT);
+  assert.equal(plain.badText.close.get(0), '2543,75');
 });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPanel } from '../../../src/panel/panel.js';
-import { newLossReport, countLoss } from '../../../src/data/loss.js';
-import { calibrationComparison, lossReportRows, marketVolume, rebasedMonthEnd, schemaRows, uniqueLossReports } from '../../../src/data/summary.js';
+import { newLossReport, countLoss, countFlag } from '../../../src/data/loss.js';
+import { GAP_REASONS } from '../../../src/backtest/engine.js';
+import { calibrationComparison, lossKind, lossReportRows, lossSummaryRows, marketVolume, rebasedMonthEnd, schemaRows, uniqueLossReports } from '../../../src/data/summary.js';
 
 test('lossReportRows: counts, sorted reasons, balance flag', () => {
   const r = newLossReport('load', 'f.csv');
@@ -55,4 +56,32 @@ test('schemaRows lists every canonical table with its key', () => {
   const rows = schemaRows();
   assert.ok(rows.some((r) => r.table === 'fundamentals' && String(r['known on']).length > 0));
   assert.ok(rows.every((r) => typeof r.fields === 'number' && (r.fields as number) > 0));
+});
+
+test('lossSummaryRows: one row per (report, reason), kinds in columns, flagged and gap-policy counts included', () => {
+  const load = newLossReport('load industry bars', 'x/industry_bars.csv');
+  load.rowsRead = 200; load.rowsKept = 190;
+  countLoss(load, 'close <= 0 (row dropped)', 3);
+  countLoss(load, 'open: text where a number belongs (masked to NaN)', 5);
+  countLoss(load, 'date after asOf 2024-01-31 (row dropped)', 2);
+  countFlag(load, 'probable rebase or unit change (one-day close ratio beyond the thresholds; kept)', 1);
+  const gap = newLossReport('backtest gap policy', 'model');
+  gap.rowsRead = 1000; gap.rowsKept = 960;
+  countLoss(gap, GAP_REASONS.frozen, 30);
+  countLoss(gap, GAP_REASONS.carried, 10);
+  const clean = newLossReport('load stocks', 'x/stocks.csv');
+  const rows = lossSummaryRows([load, gap, clean, load]);
+  assert.deepEqual(rows.map((r) => [r.source, r.dropped, r.masked, r.carried, r.frozen, r.cut, r.flagged]), [
+    ['x/industry_bars.csv', 0, 5, 0, 0, 0, 0],
+    ['x/industry_bars.csv', 3, 0, 0, 0, 0, 0],
+    ['x/industry_bars.csv', 0, 0, 0, 0, 2, 0],
+    ['x/industry_bars.csv', 0, 0, 0, 0, 0, 1],
+    ['model', 0, 0, 0, 30, 0, 0],
+    ['model', 0, 0, 10, 0, 0, 0],
+    ['x/stocks.csv', 0, 0, 0, 0, 0, 0],
+  ]);
+  assert.equal(rows[0].share, 5 / 200);
+  assert.equal(rows[4].share, 30 / 1000);
+  assert.equal(lossKind('blank cell (no value published)'), 'dropped');
+  assert.equal(lossKind('close blank in the wide file (NaN)'), 'masked');
 });

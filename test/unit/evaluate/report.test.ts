@@ -4,6 +4,7 @@ import { icForHorizon } from '../../../src/evaluate/crossSection.js';
 import { forwardReturnsFromPrices } from '../../../src/evaluate/forwardReturns.js';
 import { factorReport, reportRows, withAdjustedPValues } from '../../../src/evaluate/report.js';
 import { summarizeIc } from '../../../src/evaluate/summary.js';
+import { RotationError } from '../../../src/errors.js';
 import { createPanel } from '../../../src/panel/panel.js';
 import { close, monthEnds, randomMarket } from './helpers.js';
 
@@ -50,4 +51,18 @@ test('withAdjustedPValues: Holm and BH across the factors of each horizon, row o
   near(adj[0].pBH, 0.03); near(adj[2].pBH, 0.04); near(adj[4].pBH, 0.04);
   near(adj[1].pHolm, 0.2); near(adj[1].pBH, 0.2);
   assert.ok(Number.isNaN(adj[3].pHolm) && Number.isNaN(adj[3].pBH));
+});
+
+test('a constant factor: the evaluation error names the factor (not EVAL_SERIES_TOO_SHORT naming nothing)', () => {
+  const { prices: p, factor: f } = randomMarket(62, 48, 30);
+  const d = monthEnds(48);
+  const prices = createPanel(d, p.assets, p.values);
+  const constant = createPanel(d, f.assets, new Float64Array(f.values.length).fill(1.5));
+  const fr = forwardReturnsFromPrices(prices, { horizons: [1], periodsPerYear: 12 });
+  let caught: unknown;
+  try { factorReport(constant, fr, { name: 'flat_one' }); } catch (e) { caught = e; }
+  assert.ok(caught instanceof RotationError, String(caught));
+  assert.equal(caught.code, 'EVAL_SERIES_TOO_SHORT');
+  assert.equal(caught.where.factor, 'flat_one');
+  assert.match(caught.message, /^Factor flat_one: /);
 });

@@ -7,10 +7,11 @@ import { simulateMarket } from '../../../src/data/simulator.js';
 import { dataDictionaryMarkdown } from '../../../src/data/dictionary.js';
 import type { IntradayBars, MarketDataset } from '../../../src/data/types.js';
 import {
-  availableFactors, computeFactor, computeFactors, factorDictionaryMarkdown, factorDictionarySection, factorRegistry, getFactor, newFactorCache,
+  CONSTANT_FACTOR_REASON, availableFactors, computeFactor, computeFactors, factorDictionaryMarkdown, factorDictionarySection, factorRegistry, getFactor, newFactorCache,
 } from '../../../src/factors/registry.js';
 import { FACTOR_FAMILIES } from '../../../src/factors/types.js';
-import type { Panel } from '../../../src/panel/panel.js';
+import { createPanel, type Panel } from '../../../src/panel/panel.js';
+import { factorStudy } from '../../../src/model/evidence.js';
 import { createRng, type Rng } from '../../../src/random.js';
 import { throwsCode } from './helpers.js';
 
@@ -183,3 +184,23 @@ for (const month of ['-03-', '-09-']) {
     }
   });
 }
+
+test('a factor constant across industries on every date is reported unavailable naming it, not an evaluation abort', () => {
+  const base = citicShaped(sim);
+  const vol = base.industryBars.volume, N = vol.assets.length;
+  const v = new Float64Array(vol.values.length);
+  // every industry trades the same volume each day: volume factors have no cross-section
+  for (let t = 0; t < vol.dates.length; t++) for (let i = 0; i < N; i++) v[t * N + i] = 1e8 * (1 + 0.3 * Math.sin(t / 7));
+  const ds: MarketDataset = { ...base, name: 'equal volume', industryBars: { ...base.industryBars, volume: createPanel(vol.dates, vol.assets, v) } };
+  const batch = computeFactors(ds, simDates);
+  const constant = batch.unavailable.filter((u) => u.reason === CONSTANT_FACTOR_REASON).map((u) => u.id);
+  assert.deepEqual(constant, ['volume_chg_1m', 'crowding_volume_z']);
+  assert.ok(!batch.results.has('volume_chg_1m'));
+  assert.equal(batch.results.size, TECHNICAL_AND_PROXIES.length - 2);
+  // the evaluation runs through on the others
+  const study = factorStudy(ds, [1]);
+  assert.equal(study.reports.length, TECHNICAL_AND_PROXIES.length - 2);
+  // asked for by id, it is a named error naming the factor
+  const e = throwsCode(() => computeFactors(ds, simDates, { ids: ['mom_12_1', 'volume_chg_1m'] }), 'FACTOR_CONSTANT');
+  assert.equal(e.where.factor, 'volume_chg_1m');
+});

@@ -30,7 +30,12 @@ import { escapeHtml, formatCell, htmlTable } from './table.js';
 
 export interface TearSheetOptions {
   title?: string;
-  /** Basis of the metric table: 'daily' (default, P = the backtest's daily periodsPerYear) or 'rebalance'. */
+  /**
+   * Basis of the metric table: 'rebalance' (default: returns compounded into rebalance periods,
+   * annualized with the rebalance calendar's own periodsPerYear, e.g. 12 for month ends — the
+   * same summary as `comparisonRows` and `performance.csv`, so both print the same figures) or
+   * 'daily' (P = the backtest's daily periodsPerYear).
+   */
   basis?: SummaryBasis;
   /** Declared in-sample end: marked on time-series charts and tabulated (IS vs OOS metrics). */
   split?: string;
@@ -106,7 +111,8 @@ function sameSeries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  * Build the tear sheet data of one or more backtests against their common benchmark. Every
  * backtest must share the dates, origin and benchmark returns (TS_MISALIGNED otherwise; run them
  * on the same close panel, weights calendar and benchmark) and have a distinct name
- * (TS_DUPLICATE_NAME). Metric table: summarizeBacktest on `basis`; charts: daily series.
+ * (TS_DUPLICATE_NAME). Metric table: summarizeBacktest on `basis` (default 'rebalance', the basis of
+ * performance.csv); charts: daily series.
  */
 export function buildTearSheet(backtests: readonly BacktestResult[], options: TearSheetOptions = {}): TearSheet {
   if (backtests.length === 0) {
@@ -127,7 +133,7 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
         'run every strategy on the same close panel and window, with weights starting on the same rebalance date and the same benchmark');
     }
   }
-  const basis = options.basis ?? 'daily';
+  const basis = options.basis ?? 'rebalance';
   const P = ref.periodsPerYear;
   const L = options.rollingWindow ?? Math.round(P);
   const split = options.split ?? null;
@@ -185,7 +191,9 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
       }
     }
   }
-  const basisText = basis === 'daily' ? `daily returns, ${P} periods per year` : `rebalance-period returns, ${ref.rebalancePeriodsPerYear} periods per year`;
+  const basisText = basis === 'daily'
+    ? `daily returns, ${P} periods per year`
+    : `rebalance-period returns compounded from daily, annualized with the rebalance calendar's ${ref.rebalancePeriodsPerYear} periods per year`;
   return {
     title: options.title ?? `Tear sheet: ${backtests.map((x) => x.name).join(', ')} vs ${ref.benchmarkName}`,
     dates: ref.dates.slice(),

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
 import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
 import { writeKeyResults, type KeyResultSection } from './keyResults.js';
+import { reportHeaderHtml, type ReportHeaderInfo } from './header.js';
 
 export type MimeBundle = Record<string, unknown>;
 export type DisplaySink = (bundle: MimeBundle) => void;
@@ -92,6 +93,22 @@ export class NotebookSession {
       'application/vnd.plotly.v1+json': plotlyMimePayload(withTitle),
       'text/html': chartHtml(withTitle, id),
       'text/plain': `(chart ${this.chartCount}${options.title ? `: ${options.title}` : ''})`,
+    });
+  }
+
+  /** Display the report header (dataset, data fingerprint, spec hash, commit); see header.ts. */
+  header(info: ReportHeaderInfo): void {
+    this.html(reportHeaderHtml(info));
+  }
+
+  /**
+   * Display the notebook's headline conclusion in `<div class="rotation-conclusion">`; the
+   * report index (docs/reports/index.html) quotes it next to the link.
+   */
+  conclusion(text: string): void {
+    this.sink({
+      'text/html': `<div class="rotation-conclusion" style="border-left:4px solid #2b6cb0;background:#f5f9ff;padding:8px 12px;margin:8px 0"><strong>What the data says.</strong> ${escapeHtml(text)}</div>`,
+      'text/plain': `What the data says. ${text}`,
     });
   }
 

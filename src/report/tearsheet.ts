@@ -47,6 +47,8 @@ export interface TearSheetOptions {
   maxWeightPoints?: number;
   /** Extra lines for the report header (data source, universe, caveats). */
   notes?: string[];
+  /** Legend names of the weights charts: industry code → name (industryNames(ds.industries)). */
+  names?: Readonly<Record<string, string>>;
 }
 
 export interface StrategySheet {
@@ -99,6 +101,8 @@ export interface TearSheet {
   /** Footer: periodsPerYear line, then one line per definition. */
   definitions: string[];
   notes: string[];
+  /** Industry code → name for legends (empty: codes). */
+  names: Record<string, string>;
 }
 
 function sameSeries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -214,6 +218,7 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
       ...definitionFooter(basis === 'daily' ? P : ref.rebalancePeriodsPerYear, basisText),
       `Charts use the daily series (P = ${P}); rolling windows are ${L} daily periods (12 months).`,
     ],
+    names: { ...(options.names ?? {}) },
     notes: [
       `Window ${ref.originDate} → ${ref.dates[ref.dates.length - 1]} (${ref.dates.length} days, wealth 1 at the close of ${ref.originDate}); benchmark: ${ref.benchmarkName}.`,
       ...backtests.map((bt) => `${bt.name}: costs ${bt.costBps} bps per unit traded, execution ${bt.execution}, ${bt.rebalances.length} trades.`),
@@ -324,7 +329,7 @@ export function turnoverFigure(sheet: TearSheet): Figure {
 export function weightsFigure(sheet: TearSheet, strategy: string = sheet.strategies[0].name): Figure {
   const s = strategyOf(sheet, strategy);
   const series: Series[] = s.weights.industries.map((name, i) => ({ name, x: s.weights.dates, y: s.weights.values[i] }));
-  return withSplit(stackedAreaChart(series, { title: `${s.name}: weights (drifted, end of day)`, yFormat: '.0%', height: 480 }), sheet);
+  return withSplit(stackedAreaChart(series, { title: `${s.name}: weights (drifted, end of day)`, yFormat: '.0%', height: 480, names: sheet.names }), sheet);
 }
 
 function strategyOf(sheet: TearSheet, name: string): StrategySheet {

@@ -17,6 +17,7 @@ import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './
 import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
 import { writeKeyResults, type KeyResultSection } from './keyResults.js';
 import { reportHeaderHtml, type ReportHeaderInfo } from './header.js';
+import { watchSrc } from './reload.js';
 
 export type MimeBundle = Record<string, unknown>;
 export type DisplaySink = (bundle: MimeBundle) => void;
@@ -48,6 +49,11 @@ export interface NotebookOptions {
   sink?: DisplaySink;
   /** Project root for docs/results (default: process.cwd()). */
   root?: string;
+  /**
+   * Inside a tslab kernel, watch src/ so an edit takes effect on re-import, importers included
+   * (reload.ts; default true). Ignored outside tslab or with an explicit sink.
+   */
+  watchSrc?: boolean;
 }
 
 export class NotebookSession {
@@ -63,7 +69,9 @@ export class NotebookSession {
   constructor(name: string, options: NotebookOptions = {}) {
     this.name = name;
     this.root = options.root ?? process.cwd();
-    const external = options.sink ?? tslabSink();
+    const inKernel = options.sink === undefined ? tslabSink() : undefined;
+    const external = options.sink ?? inKernel;
+    if (inKernel && options.watchSrc !== false) watchSrc({ dir: path.join(this.root, 'src') });
     this.sink = (bundle) => {
       this.outputs.push(bundle);
       external?.(bundle);

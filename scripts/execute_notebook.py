@@ -81,7 +81,7 @@ def report_chrome(body: str, title: str) -> str:
     """Report finishing on the exported HTML: a table of contents of the h1-h3 headings (ids added
     where missing), the code cells' inputs hidden by default with a Show/Hide code toggle, and CSS
     that lets wide outputs scroll instead of clipping."""
-    toc = []
+    toc = []  # (level, id as written in the attribute, i.e. already HTML-escaped, text)
     counter = [0]
 
     def add_id(m):
@@ -104,7 +104,7 @@ def report_chrome(body: str, title: str) -> str:
     parts = [p if p.lower().startswith("<script") else HEADING.sub(add_id, p) for p in parts]
     body = "".join(parts)
     items = "".join(
-        f'<li class="toc-h{lvl}"><a href="#{htmllib.escape(hid, quote=True)}">{htmllib.escape(text)}</a></li>'
+        f'<li class="toc-h{lvl}"><a href="#{hid}">{htmllib.escape(text)}</a></li>'
         for lvl, hid, text in toc if lvl > 1 or len(toc) == 1
     )
     nav = (f'<div class="rotation-toolbar"><button id="rotation-toggle-code" type="button">Show code</button></div>\n'

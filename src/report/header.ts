@@ -7,7 +7,7 @@
  * Inside tslab the header is displayed; elsewhere the HTML is only returned.
  */
 import { spawnSync } from 'node:child_process';
-import { tslabSink, type DisplaySink } from './notebook.js';
+import { tslabSink, type DisplaySink } from './display.js';
 import { escapeHtml } from './table.js';
 
 export interface ReportHeaderInfo {

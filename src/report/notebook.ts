@@ -11,38 +11,15 @@
  * application/vnd.plotly.v1+json for charts); elsewhere (tests, CLI) it is collected in `outputs`.
  * State lives in the session object, never in the module.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
 import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
 import { writeKeyResults, type KeyResultSection } from './keyResults.js';
 import { reportHeaderHtml, type ReportHeaderInfo } from './header.js';
 import { watchSrc } from './reload.js';
+import { tslabSink, type DisplaySink, type MimeBundle } from './display.js';
 
-export type MimeBundle = Record<string, unknown>;
-export type DisplaySink = (bundle: MimeBundle) => void;
-
-interface TslabJupyter {
-  lastWriteDisplayData?: ((data: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void) | null;
-}
-
-/** The tslab kernel's display channel, or undefined when not running inside tslab. */
-export function tslabSink(): DisplaySink | undefined {
-  let jupyter: TslabJupyter;
-  try {
-    const req = createRequire(path.join(process.cwd(), 'noop.js'));
-    jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;
-  } catch {
-    return undefined;
-  }
-  const write = jupyter.lastWriteDisplayData;
-  if (typeof write !== 'function') return undefined;
-  return (bundle) => {
-    // Always look up the current writer: tslab replaces it for every executed cell.
-    const current = jupyter.lastWriteDisplayData ?? write;
-    current({ data: bundle, metadata: {}, transient: {} }, false);
-  };
-}
+export { tslabSink, type MimeBundle, type DisplaySink } from './display.js';
 
 export interface NotebookOptions {
   /** Where output goes; default: tslab when inside a kernel, else an in-memory list. */

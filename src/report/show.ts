@@ -10,7 +10,7 @@
  */
 import { from as aqFrom, type ColumnTable } from 'arquero';
 import { RotationError } from '../errors.js';
-import { tslabSink, type DisplaySink } from './notebook.js';
+import { tslabSink, type DisplaySink } from './display.js';
 import { htmlTable, toRows, type TableData, type TableOptions } from './table.js';
 
 /**

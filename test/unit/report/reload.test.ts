@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { localImports, srcImporters, watchSrc } from '../../../src/report/reload.js';
+import { localImports, srcImporters, tsFilesUnder, watchSrc } from '../../../src/report/reload.js';
 
 function tree(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reload-'));
@@ -51,4 +51,26 @@ test('watchSrc: an edit touches the importers (new mtime, same content) and not 
   }
   assert.notEqual(watchSrc({ dir }), w, 'a closed watcher is replaced');
   watchSrc({ dir })!.close();
+});
+
+test('src/ has no circular imports (tslab loads local modules without cycle support: a cycle overflows the stack)', () => {
+  const files = tsFilesUnder(path.resolve('src'));
+  const graph = new Map(files.map((f) => [f, localImports(f, readFileSync(f, 'utf8')).filter((d) => files.includes(d))]));
+  const state = new Map<string, 1 | 2>();
+  const cycles: string[] = [];
+  const visit = (f: string, stack: string[]) => {
+    if (state.get(f) === 2) return;
+    if (state.get(f) === 1) { cycles.push([...stack.slice(stack.indexOf(f)), f].map((x) => path.relative('src', x)).join(' → ')); return; }
+    state.set(f, 1);
+    for (const d of graph.get(f)!) visit(d, [...stack, f]);
+    state.set(f, 2);
+  };
+  for (const f of files) visit(f, []);
+  assert.deepEqual(cycles, []);
+  // the check itself finds a planted cycle
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cycle-'));
+  writeFileSync(path.join(dir, 'a.ts'), "import { b } from './b.js';\nexport const a = b;\n");
+  writeFileSync(path.join(dir, 'b.ts'), "import { a } from './a.js';\nexport const b = a;\n");
+  assert.deepEqual(localImports(path.join(dir, 'a.ts'), "import { b } from './b.js';"), [path.join(dir, 'b.ts')]);
+  assert.deepEqual(srcImporters(path.join(dir, 'a.ts'), dir), [path.join(dir, 'b.ts')]);
 });

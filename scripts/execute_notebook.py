@@ -95,7 +95,9 @@ def report_chrome(body: str, title: str) -> str:
             attrs = f'{attrs} id="{hid}"'
         text = re.sub(r"<a[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", inner, flags=re.DOTALL)
         text = htmllib.unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00b6", "").strip()
-        if text:
+        # skip empty headings and a heading repeating the previous one (a Markdown "Key results"
+        # heading followed by the same heading displayed by nb.saveKeyResults)
+        if text and not (toc and toc[-1][2] == text):
             toc.append((int(level), hid, text))
         return f"<h{level}{attrs}>{inner}</h{level}>"
 

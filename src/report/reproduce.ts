@@ -10,7 +10,9 @@
  * Section status:
  *   identical  the fresh section is byte-identical to the committed one;
  *   skipped    not identical (or not produced), and the committed section names a dataset of
- *              `../shared/data` that is absent on this machine (DATASET_MARKERS): the reason says which;
+ *              `../shared/data` that is absent on this machine (DATASET_MARKERS): the reason says
+ *              which, and how many of the section's other lines (naming no absent dataset) came
+ *              out identical (informative: a table with a column per dataset changes every row);
  *   differs    anything else (with the first differing line) — the run fails.
  */
 import { RotationError } from '../errors.js';
@@ -98,7 +100,15 @@ export function compareKeyResults(notebook: string, committed: string | null, fr
     const missing = datasetsOfSection(c.text).filter((d) => !present.includes(d));
     const diff = f ? firstDifferingLine(c.text, f.text, c.line) : fresh === null ? 'no fresh key-results file was written' : 'section not produced by the fresh run';
     if (missing.length) {
-      out.push({ notebook, section: c.title, status: 'skipped', detail: `needs ../shared/data/${missing.join(', ../shared/data/')} (absent here)` });
+      // how much of the rest of the section (lines that name no absent dataset) did come out the same
+      const patterns = DATASET_MARKERS.filter((m) => missing.includes(m.dataset)).map((m) => m.pattern);
+      const other = c.text.split('\n').filter((l) => l.trim() !== '' && !patterns.some((p) => p.test(l)));
+      const freshLines = new Set((f?.text ?? '').split('\n'));
+      const same = other.filter((l) => freshLines.has(l)).length;
+      out.push({
+        notebook, section: c.title, status: 'skipped',
+        detail: `needs ../shared/data/${missing.join(', ../shared/data/')} (absent here); ${same} of ${other.length} other lines reproduced`,
+      });
     } else {
       out.push({ notebook, section: c.title, status: 'differs', detail: diff });
     }

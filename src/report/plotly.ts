@@ -7,7 +7,7 @@
  * `window.Plotly` exists. Figures are plain data (`Figure`): builders in figures.ts turn data into
  * specs, this module serializes them compactly:
  *   - numbers rounded to 4 significant digits (DEFAULT_DIGITS), NaN/±Infinity → null;
- *   - line traces with more than `maxPoints` (default 1000) points downsampled (compactFigure:
+ *   - line traces with more than `maxPoints` (default 500) points downsampled (compactFigure:
  *     min/max per bucket, so peaks and troughs survive; stacked areas keep every k-th point);
  *   - an x array repeated across traces of one chart is written once (chartHtml).
  */
@@ -39,7 +39,7 @@ export function escapeForScript(js: string): string {
 export const DEFAULT_DIGITS = 4;
 
 /** Line traces longer than this are downsampled (compactFigure). */
-export const DEFAULT_MAX_POINTS = 1000;
+export const DEFAULT_MAX_POINTS = 500;
 
 /**
  * The `<script>` that defines `window.Plotly` from the local bundle, once per page: the bundle
@@ -82,7 +82,7 @@ function roundOrNull(v: number, digits: number): number | null {
 export interface CompactOptions {
   /** Significant digits (default DEFAULT_DIGITS = 4). */
   digits?: number;
-  /** Line traces with more points are downsampled (default DEFAULT_MAX_POINTS = 1000). */
+  /** Line traces with more points are downsampled (default DEFAULT_MAX_POINTS = 500). */
   maxPoints?: number;
 }
 

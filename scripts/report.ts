@@ -1,11 +1,14 @@
 /**
- * `npm run report`: the standalone offline HTML tear sheet (model vs every baseline) for the
- * simulator and, when ../shared/data is present, the CITIC L1 industries → docs/reports/.
+ * `npm run report [-- --dataset simulator|citic ...]`: the standalone offline HTML tear sheet
+ * (model vs every baseline) → docs/reports/. Default: the simulator and, when ../shared/data holds
+ * it, the CITIC L1 industries. A requested dataset whose data is absent is REPORT_DATASET_ABSENT.
  */
 import path from 'node:path';
 import { simulateMarket } from '../src/data/simulator.js';
 import { loadCiticIndustry } from '../src/data/citic.js';
-import { hasSharedData } from '../src/data/paths.js';
+import { hasSharedData, sharedDataDir } from '../src/data/paths.js';
+import { RotationError } from '../src/errors.js';
+import { selectReportDatasets } from '../src/report/reportDatasets.js';
 import { factorStudy } from '../src/evaluate/study.js';
 import { allocationStudy, causalComposite } from '../src/portfolio/study.js';
 import { loadSolver } from '../src/portfolio/optimizer.js';
@@ -13,8 +16,20 @@ import { backtestRuns, STUDY_SPLIT, trialSharpes } from '../src/backtest/study.j
 import { buildTearSheet, writeTearSheetHtml } from '../src/report/tearsheet.js';
 import { industryNames } from '../src/report/figures.js';
 
+const argv = process.argv.slice(2);
+const requested = argv.flatMap((a, k) => (a === '--dataset' ? [argv[k + 1] ?? ''] : a.startsWith('--dataset=') ? [a.slice('--dataset='.length)] : []));
+let ids: string[];
+try {
+  ids = selectReportDatasets(requested, (folder) => hasSharedData(folder), path.relative(process.cwd(), sharedDataDir()) || sharedDataDir());
+} catch (e) {
+  if (e instanceof RotationError) {
+    console.error(`report: [${e.code}] ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+}
 const solver = await loadSolver();
-const datasets = [simulateMarket().dataset, ...(hasSharedData('citic_l1_industry') ? [loadCiticIndustry(undefined, { extendCloseWithWide: true })] : [])];
+const datasets = ids.map((id) => (id === 'citic' ? loadCiticIndustry(undefined, { extendCloseWithWide: true }) : simulateMarket().dataset));
 for (const ds of datasets) {
   const bts = backtestRuns(ds, allocationStudy(ds, causalComposite(factorStudy(ds)), solver).runs);
   const sheet = buildTearSheet(bts, { title: `Industry rotation: model vs baselines — ${ds.name}`, split: STUDY_SPLIT, trials: trialSharpes(bts), notes: ds.caveats, names: industryNames(ds.industries) });

@@ -1,6 +1,9 @@
 """Execute one notebook headless with the project's tslab kernel and export it to HTML.
 
-Usage: python scripts/execute_notebook.py NOTEBOOK.ipynb OUT.html [--timeout SECONDS]
+Usage: python scripts/execute_notebook.py NOTEBOOK.ipynb OUT.html [--timeout SECONDS] [--provenance TEXT]
+
+The exported HTML gets the notebook's title, a table of contents (with the provenance line: commit,
+data present), code inputs hidden behind a Show/Hide code toggle, execution counts, scrolling outputs.
 
 Prints one JSON line on stdout: {"ok": true, "cells": N, "seconds": S} or
 {"ok": false, "cell": K, "ename": ..., "evalue": ..., "traceback": ...} where K is the 1-based
@@ -61,6 +64,7 @@ nav.rotation-toc { font: 13px -apple-system, Segoe UI, Helvetica, Arial, sans-se
   background: #fafafa; padding: 8px 16px; margin: 12px 16px; max-width: 900px; }
 nav.rotation-toc ul { margin: 4px 0; padding-left: 18px; }
 nav.rotation-toc li.toc-h3 { margin-left: 16px; }
+nav.rotation-toc .rotation-provenance { color: #666; font-size: 12px; margin-top: 6px; }
 .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon .rotation-table-wrap { overflow-x: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon table.rotation-table { margin: 8px 0; }
@@ -77,7 +81,7 @@ b.addEventListener('click',function(){document.body.classList.toggle('rotation-h
 """
 
 
-def report_chrome(body: str, title: str) -> str:
+def report_chrome(body: str, title: str, provenance: str = "") -> str:
     """Report finishing on the exported HTML: a table of contents of the h1-h3 headings (ids added
     where missing), the code cells' inputs hidden by default with a Show/Hide code toggle, and CSS
     that lets wide outputs scroll instead of clipping."""
@@ -110,7 +114,9 @@ def report_chrome(body: str, title: str) -> str:
         for lvl, hid, text in toc if lvl > 1 or len(toc) == 1
     )
     nav = (f'<div class="rotation-toolbar"><button id="rotation-toggle-code" type="button">Show code</button></div>\n'
-           f'<nav class="rotation-toc" id="rotation-toc"><strong>Contents</strong><ul>{items}</ul></nav>\n')
+           f'<nav class="rotation-toc" id="rotation-toc"><strong>Contents</strong><ul>{items}</ul>'
+           + (f'<div class="rotation-provenance">{htmllib.escape(provenance)}</div>' if provenance else "")
+           + '</nav>\n')
     body = body.replace("</head>", REPORT_CSS + "</head>", 1)
     body = re.sub(r"<body([^>]*)>", lambda m: _body_open(m.group(1)) + "\n" + nav, body, count=1)
     body = body.replace("</body>", TOGGLE_JS + "</body>", 1)
@@ -131,6 +137,7 @@ def main() -> int:
         return 2
     src, out = args[0], args[1]
     timeout = int(args[args.index("--timeout") + 1]) if "--timeout" in args else 1200
+    provenance = args[args.index("--provenance") + 1] if "--provenance" in args else ""
     nb = nbformat.read(src, as_version=4)
     nbformat.validator.normalize(nb)
     client = NotebookClient(
@@ -176,7 +183,7 @@ def main() -> int:
     title = notebook_title(nb) or os.path.splitext(os.path.basename(src))[0]
     body, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = strip_remote_scripts(body)
-    body = report_chrome(body, title)
+    body = report_chrome(body, title, provenance)
     with open(out, "w", encoding="utf-8") as f:
         f.write(body)
     if failure:

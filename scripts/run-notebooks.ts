@@ -127,13 +127,17 @@ const env = {
   // keyResultsDir (src/report/keyResults.ts) honours this: reproduce never touches docs/results.
   ...(reproduce ? { ROTATION_RESULTS_DIR: scratchResults } : {}),
 };
+const commit = git('rev-parse', '--short', 'HEAD')?.trim();
+const dirty = commit ? (git('status', '--porcelain', '--untracked-files=no') ?? '').trim() !== '' : false;
+const dataFolders = existsSync(sharedDataDir()) ? readdirSync(sharedDataDir()).filter((d) => statSync(path.join(sharedDataDir(), d)).isDirectory()).sort() : [];
+const provenance = `Commit ${commit ?? 'unknown (no git)'}${dirty ? ' (+ uncommitted changes)' : ''} · real data present: ${dataFolders.length ? dataFolders.join(', ') : 'none (simulator only)'}`;
 const t0 = Date.now();
 for (const [k, file] of selected.entries()) {
   const stem = path.basename(file).replace(/\.ipynb$/, '');
   const inNotebooks = path.dirname(file) === 'notebooks';
   const html = path.join(reportsDir, `${stem}.html`);
   process.stdout.write(`[${k + 1}/${selected.length}] ${file} ... `);
-  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html],
+  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html, '--provenance', provenance],
     { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   let status: { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string; bytes?: number } | undefined;

@@ -94,6 +94,14 @@ test('every exported report and tear sheet draws all its charts in a browser, of
       assert.deepEqual(errors, [], `${file}: console errors`);
       await page.close();
     }
+    // the index page links every notebook report
+    const index = path.join(reportsDir, 'index.html');
+    assert.ok(existsSync(index), 'docs/reports/index.html missing');
+    const page = await browser.newPage();
+    await page.goto(`file://${index}`, { waitUntil: 'load' });
+    const links = await page.evaluate(() => Array.from(document.querySelectorAll('li a')).map((a: any) => String(a.getAttribute('href'))));
+    assert.deepEqual(links.map((l: string) => decodeURI(l)).sort(), reports.filter((f) => /^\d\d_/.test(f)).sort());
+    await page.close();
   } finally {
     await browser.close();
   }

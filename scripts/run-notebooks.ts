@@ -2,18 +2,31 @@
  * Notebook runner.
  *
  *   npm run notebooks [-- NAME ...]   execute notebooks/NN_*.ipynb in order, headless, with the
- *                                     tslab kernel; HTML reports → docs/reports/, key results →
- *                                     docs/results/ (written by each notebook).
+ *                                     tslab kernel; HTML reports → docs/reports/ (plus
+ *                                     docs/reports/index.html), key results → docs/results/.
  *   --reports=DIR                     write the HTML reports to DIR instead of docs/reports.
- *   npm run reproduce                 the same for all notebooks, then fail if any file in
- *                                     docs/results/ changed (byte comparison, diff printed).
+ *   npm run reproduce [-- NAME ...]   the same (all notebooks by default) with the key results
+ *                                     written to a scratch folder (test-output/reproduce/results,
+ *                                     via ROTATION_RESULTS_DIR), then compared section by section
+ *                                     with the COMMITTED files (git show HEAD:docs/results/<nb>.md).
+ *                                     Never writes docs/results. Says up front which datasets of
+ *                                     ../shared/data are present and which committed sections need
+ *                                     an absent one (those are reported 'skipped', not failed);
+ *                                     ends with a table: notebook, section, identical / differs
+ *                                     (first differing line) / skipped (why). Exit 1 when any differs.
  *
  * The first failing cell stops the run: the notebook, the cell number and the error text are
  * printed and the exit code is 1. Never runs with --allow-errors.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { RotationError } from '../src/errors.js';
+import { sharedDataDir } from '../src/data/paths.js';
+import {
+  checkNotebooksPresent, compareKeyResults, datasetsOfSection, DATASET_MARKERS, splitSections, summaryTable, type SectionResult,
+} from '../src/report/reproduce.js';
+import { reportIndexHtml, reportIndexEntry } from '../src/report/reportIndex.js';
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -21,7 +34,9 @@ const reproduce = args.includes('--reproduce');
 const names = args.filter((a) => !a.startsWith('--'));
 const reportsArg = args.find((a) => a.startsWith('--reports='));
 const python = path.join(root, '.venv', 'bin', 'python');
-const resultsDir = path.join(root, 'docs', 'results');
+const committedDir = path.join(root, 'docs', 'results');
+const scratchResults = path.join(root, 'test-output', 'reproduce', 'results');
+const resultsDir = reproduce ? scratchResults : committedDir;
 const reportsDir = reportsArg ? path.resolve(root, reportsArg.slice('--reports='.length)) : path.join(root, 'docs', 'reports');
 
 function fail(msg: string): never {
@@ -29,20 +44,14 @@ function fail(msg: string): never {
   process.exit(1);
 }
 
-function snapshotResults(): Map<string, string> {
-  const snap = new Map<string, string>();
-  if (!existsSync(resultsDir)) return snap;
-  for (const f of readdirSync(resultsDir).sort()) snap.set(f, readFileSync(path.join(resultsDir, f), 'utf8'));
-  return snap;
+function failWith(e: unknown): never {
+  if (e instanceof RotationError) fail(`[${e.code}] ${e.message}`);
+  throw e;
 }
 
-function firstDiff(a: string, b: string): string {
-  const la = a.split('\n'), lb = b.split('\n');
-  const out: string[] = [];
-  for (let i = 0; i < Math.max(la.length, lb.length) && out.length < 12; i++) {
-    if (la[i] !== lb[i]) out.push(`    line ${i + 1}:\n      - ${la[i] ?? '(none)'}\n      + ${lb[i] ?? '(none)'}`);
-  }
-  return out.join('\n');
+function git(...gitArgs: string[]): string | null {
+  const r = spawnSync('git', gitArgs, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return r.status === 0 ? r.stdout : null;
 }
 
 if (!existsSync(python)) fail('the Jupyter environment is missing (.venv). Run `npm run setup` first.');
@@ -54,30 +63,84 @@ const matches = (f: string, n: string) => {
 };
 const explicit = names.filter((n) => n.endsWith('.ipynb') && existsSync(path.resolve(root, n)));
 const unknown = names.filter((n) => !explicit.includes(n) && !all.some((f) => matches(f, n)));
-if (unknown.length) fail(`unknown notebook(s): ${unknown.join(', ')}. Available: ${all.map((f) => path.basename(f)).join(', ')}`);
+if (unknown.length) {
+  failWith(new RotationError('NOTEBOOK_UNKNOWN', `unknown notebook(s): ${unknown.join(', ')}`, { available: all.map((f) => path.basename(f)) },
+    'pass a notebook number (01), stem (01_problem_framing) or a path to an .ipynb file'));
+}
 const selected = names.length
   ? [...all.filter((f) => names.some((n) => matches(f, n))), ...explicit.map((n) => path.relative(root, path.resolve(root, n)))]
   : all;
-if (reproduce && names.length) fail('--reproduce always runs every notebook; drop the names');
+if (reproduce && explicit.length) fail('--reproduce compares notebooks/NN_*.ipynb with their committed docs/results; pass numbers or stems, not paths');
 
-const before = snapshotResults();
+// ---- reproduce: the committed files, the datasets present, the sections that will be skipped
+const committed = new Map<string, string | null>();
+let present: string[] = [];
+if (reproduce) {
+  const head = git('rev-parse', '--short', 'HEAD');
+  const listed = head ? git('ls-tree', '--name-only', 'HEAD', 'docs/results/') : null;
+  let committedFiles: string[];
+  if (listed !== null) {
+    committedFiles = listed.split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.md')).map((l) => path.basename(l));
+    console.log(`reproduce: comparing with the committed key results (git HEAD ${head!.trim()}: docs/results/, ${committedFiles.length} files); the working tree's docs/results is not read or written`);
+  } else {
+    committedFiles = existsSync(committedDir) ? readdirSync(committedDir).filter((f) => f.endsWith('.md')).sort() : [];
+    console.log('reproduce: no git repository here: comparing with the working tree\'s docs/results (not written by this run)');
+  }
+  try {
+    checkNotebooksPresent(committedFiles, all);
+  } catch (e) {
+    failWith(e);
+  }
+  for (const f of committedFiles) {
+    const stem = f.replace(/\.md$/, '');
+    if (!selected.some((s) => path.basename(s, '.ipynb') === stem)) continue;
+    committed.set(stem, listed !== null ? git('show', `HEAD:docs/results/${f}`) : readFileSync(path.join(committedDir, f), 'utf8'));
+  }
+  const dataDir = sharedDataDir();
+  const folders = existsSync(dataDir) ? readdirSync(dataDir).filter((d) => statSync(path.join(dataDir, d)).isDirectory()).sort() : [];
+  present = folders;
+  const known = DATASET_MARKERS.map((m) => m.dataset);
+  const absent = known.filter((d) => !folders.includes(d));
+  console.log(`reproduce: real data (${path.relative(root, dataDir) || dataDir}): ${folders.length ? `present: ${folders.join(', ')}` : 'folder absent'}${absent.length ? `; absent: ${absent.join(', ')}` : ''}`);
+  const willSkip: string[] = [];
+  for (const [stem, text] of committed) {
+    if (text === null) continue;
+    for (const s of splitSections(text)) {
+      const missing = datasetsOfSection(s.text).filter((d) => !folders.includes(d));
+      if (missing.length) willSkip.push(`  ${stem} / ${s.title}  (needs ${missing.join(', ')})`);
+    }
+  }
+  console.log(willSkip.length
+    ? `reproduce: ${willSkip.length} committed section(s) need absent data; they are reported as skipped unless they come out identical:\n${willSkip.join('\n')}`
+    : 'reproduce: every committed section can be reproduced with the data present');
+  rmSync(scratchResults, { recursive: true, force: true });
+  mkdirSync(scratchResults, { recursive: true });
+  console.log(`reproduce: fresh key results → ${path.relative(root, scratchResults)}/`);
+}
+
 const env = {
   ...process.env,
   JUPYTER_PATH: path.join(root, '.jupyter'),
   JUPYTER_RUNTIME_DIR: path.join(root, '.jupyter', 'runtime'),
   JUPYTER_PLATFORM_DIRS: '1',
   PYDEVD_DISABLE_FILE_VALIDATION: '1',
+  // keyResultsDir (src/report/keyResults.ts) honours this: reproduce never touches docs/results.
+  ...(reproduce ? { ROTATION_RESULTS_DIR: scratchResults } : {}),
 };
+const commit = git('rev-parse', '--short', 'HEAD')?.trim();
+const dirty = commit ? (git('status', '--porcelain', '--untracked-files=no') ?? '').trim() !== '' : false;
+const dataFolders = existsSync(sharedDataDir()) ? readdirSync(sharedDataDir()).filter((d) => statSync(path.join(sharedDataDir(), d)).isDirectory()).sort() : [];
+const provenance = `Commit ${commit ?? 'unknown (no git)'}${dirty ? ' (+ uncommitted changes)' : ''} · real data present: ${dataFolders.length ? dataFolders.join(', ') : 'none (simulator only)'}`;
 const t0 = Date.now();
 for (const [k, file] of selected.entries()) {
   const stem = path.basename(file).replace(/\.ipynb$/, '');
   const inNotebooks = path.dirname(file) === 'notebooks';
   const html = path.join(reportsDir, `${stem}.html`);
   process.stdout.write(`[${k + 1}/${selected.length}] ${file} ... `);
-  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html],
+  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html, '--provenance', provenance],
     { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  let status: { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string } | undefined;
+  let status: { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string; bytes?: number } | undefined;
   try { status = line ? JSON.parse(line) : undefined; } catch { status = undefined; }
   if (!status) {
     console.log('FAILED');
@@ -87,22 +150,35 @@ for (const [k, file] of selected.entries()) {
     console.log('FAILED');
     const where = status.cell && status.cell > 0 ? `cell ${status.cell}` : 'kernel';
     const tb = (status.traceback ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-    fail(`${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})`);
+    fail(`${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})${reproduce ? '\nreproduce: stopped; the committed docs/results are untouched' : ''}`);
   }
-  if (inNotebooks && !existsSync(path.join(resultsDir, `${stem}.md`))) fail(`${file} ran but did not write docs/results/${stem}.md (call nb.saveKeyResults())`);
-  console.log(`ok (${status.seconds} s) → ${path.relative(root, html)}`);
+  if (inNotebooks && !existsSync(path.join(resultsDir, `${stem}.md`))) fail(`${file} ran but did not write ${path.relative(root, resultsDir)}/${stem}.md (call nb.saveKeyResults())`);
+  const size = existsSync(html) ? ` ${(statSync(html).size / 1e6).toFixed(2)} MB` : '';
+  console.log(`ok (${status.seconds} s) → ${path.relative(root, html)}${size}`);
 }
 console.log(`notebooks: ${selected.length} executed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
+// ---- the index page of every report in the reports folder
+if (existsSync(reportsDir)) {
+  const entries = readdirSync(reportsDir).filter((f) => /^\d\d_.+\.html$/.test(f)).sort()
+    .map((f) => reportIndexEntry(f, readFileSync(path.join(reportsDir, f), 'utf8'), statSync(path.join(reportsDir, f)).size));
+  writeFileSync(path.join(reportsDir, 'index.html'), reportIndexHtml(entries));
+  console.log(`notebooks: index of ${entries.length} report(s) → ${path.relative(root, path.join(reportsDir, 'index.html'))}`);
+}
+
 if (reproduce) {
-  const after = snapshotResults();
-  const changed: string[] = [];
-  for (const [f, text] of after) {
-    const old = before.get(f);
-    if (old === undefined) changed.push(`  added: docs/results/${f}`);
-    else if (old !== text) changed.push(`  changed: docs/results/${f}\n${firstDiff(old, text)}`);
+  const rows: SectionResult[] = [];
+  for (const file of selected) {
+    const stem = path.basename(file, '.ipynb');
+    const freshFile = path.join(scratchResults, `${stem}.md`);
+    const fresh = existsSync(freshFile) ? readFileSync(freshFile, 'utf8') : null;
+    rows.push(...compareKeyResults(stem, committed.has(stem) ? committed.get(stem)! : null, fresh, present));
   }
-  for (const f of before.keys()) if (!after.has(f)) changed.push(`  removed: docs/results/${f}`);
-  if (changed.length) fail(`reproduce: results differ from before the rerun:\n${changed.join('\n')}`);
-  console.log(`reproduce: all ${after.size} files in docs/results are byte-identical after the rerun`);
+  console.log(`\n${summaryTable(rows)}\n`);
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const tally = `${count('identical')} identical, ${count('skipped')} skipped (data absent), ${count('differs')} differ`;
+  if (count('differs')) {
+    fail(`reproduce: FAILED: ${tally}. The committed docs/results are untouched; the fresh files are in ${path.relative(root, scratchResults)}/ (run \`npm run notebooks\` to replace the committed ones on purpose)`);
+  }
+  console.log(`reproduce: passed: ${selected.length} notebook(s), ${tally}; the committed docs/results are untouched`);
 }

@@ -34,9 +34,25 @@ function findPython() {
   process.exit(1);
 }
 
+/**
+ * `.venv/package.json` = {"type": "commonjs"}: the project's package.json says "type": "module",
+ * and Node applies the nearest package.json to every .js file below it, .venv included. JupyterLab
+ * runs the bundled yarn (jupyter_builder/yarn.js, a CommonJS file) at start-up to read the npm
+ * registry; as ESM it dies with `Dynamic require of "util" is not supported` and JupyterLab prints
+ * the whole minified bundle. The marker makes everything inside .venv CommonJS again.
+ */
+function ensureCommonJsMarker() {
+  const marker = path.join(venv, 'package.json');
+  if (existsSync(venv) && !existsSync(marker)) {
+    writeFileSync(marker, '{\n  "private": true,\n  "type": "commonjs"\n}\n');
+    console.log('[setup] wrote .venv/package.json ("type": "commonjs") so JupyterLab\'s bundled yarn runs quietly');
+  }
+}
+
 const wanted = createHash('sha256').update(readFileSync(req)).digest('hex');
 const venvPython = path.join(venv, 'bin', 'python');
 if (ifNeeded && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted && existsSync(venvPython)) {
+  ensureCommonJsMarker();
   console.log('[setup] Jupyter environment up to date (.venv)');
   process.exit(0);
 }
@@ -49,4 +65,5 @@ if (!existsSync(venvPython)) {
 console.log('[setup] installing Jupyter requirements into .venv (pinned in requirements-jupyter.txt)');
 execFileSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', req], { stdio: 'inherit' });
 writeFileSync(stamp, wanted + '\n');
+ensureCommonJsMarker();
 console.log('[setup] Jupyter ready: kernelspec .jupyter/kernels/tslab ("TypeScript (tslab)")');

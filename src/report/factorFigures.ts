@@ -11,7 +11,11 @@ const layout = (title: string, extra: Record<string, unknown> = {}) => ({
   title: { text: title }, margin: { l: 60, r: 60, t: 50, b: 50 }, legend: { orientation: 'h', y: -0.15 }, ...extra,
 });
 
-/** Rank IC per date (bars) and its cumulative sum (line, right axis), first horizon. */
+/**
+ * Rank IC per date (bars, upper panel) and its cumulative sum (line, lower panel), first horizon.
+ * Two panels on one shared date axis instead of two y axes over each other: each panel has its
+ * own labelled scale and zero line, so neither series is read against the other's ticks.
+ */
 export function icSeriesFigure(r: FactorReport): Figure {
   const h = r.horizons[0];
   const ic = Array.from(h.rankIc.ic);
@@ -20,9 +24,14 @@ export function icSeriesFigure(r: FactorReport): Figure {
   return {
     data: [
       { type: 'bar', name: `rank IC (${h.horizon.label})`, x: h.rankIc.dates, y: ic, marker: { color: ic.map((v) => (v >= 0 ? '#2166ac' : '#b2182b')) } },
-      { type: 'scatter', mode: 'lines', name: 'cumulative rank IC', x: h.rankIc.dates, y: cum, yaxis: 'y2', line: { color: '#333' } },
+      { type: 'scatter', mode: 'lines', name: 'cumulative rank IC', x: h.rankIc.dates, y: cum, xaxis: 'x', yaxis: 'y2', line: { color: '#333' } },
     ],
-    layout: layout(`${r.name}: rank IC per month and cumulative`, { yaxis: { title: { text: 'rank IC' } }, yaxis2: { overlaying: 'y', side: 'right', title: { text: 'cumulative' } } }),
+    layout: layout(`${r.name}: rank IC per period (top) and its cumulative sum (bottom)`, {
+      height: 520, showlegend: false,
+      xaxis: { anchor: 'y2' },
+      yaxis: { domain: [0.45, 1], title: { text: `rank IC (${h.horizon.label})` }, zeroline: true, zerolinecolor: '#888' },
+      yaxis2: { domain: [0, 0.38], title: { text: 'cumulative rank IC' }, zeroline: true, zerolinecolor: '#888' },
+    }),
   };
 }
 

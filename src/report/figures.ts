@@ -9,6 +9,24 @@ export interface Series {
   y: ArrayLike<number>;
 }
 
+/**
+ * Legend text of a series: `names[name]` when given (industry code → industry name, strategy id →
+ * strategy label, "state 0" → a labelled regime), else the name itself.
+ */
+export function legendName(name: string, names?: Readonly<Record<string, string>>): string {
+  return names && Object.prototype.hasOwnProperty.call(names, name) ? names[name] : name;
+}
+
+/** Display names for codes: `names` option of the chart builders (e.g. industryNames(ds.industries)). */
+export type LegendNames = Readonly<Record<string, string>>;
+
+/** Code → name map of industries (or anything with `code` and `name`), for the `names` option. */
+export function industryNames(industries: readonly { code: string; name: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of industries) out[i.code] = i.name;
+  return out;
+}
+
 const baseLayout = (title?: string, extra: Record<string, unknown> = {}) => ({
   ...(title ? { title: { text: title } } : {}),
   margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
@@ -18,9 +36,9 @@ const baseLayout = (title?: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** Line chart of one or more series sharing an x axis type (dates or numbers). */
-export function lineChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; logY?: boolean } = {}): Figure {
+export function lineChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; logY?: boolean; names?: LegendNames } = {}): Figure {
   return {
-    data: series.map((s) => ({ type: 'scatter', mode: 'lines', name: s.name, x: [...s.x], y: Array.from(s.y) })),
+    data: series.map((s) => ({ type: 'scatter', mode: 'lines', name: legendName(s.name, options.names), x: [...s.x], y: Array.from(s.y) })),
     layout: baseLayout(options.title, {
       yaxis: { title: { text: options.yTitle ?? '' }, tickformat: options.yFormat, type: options.logY ? 'log' : 'linear' },
     }),
@@ -28,11 +46,11 @@ export function lineChart(series: readonly Series[], options: { title?: string; 
 }
 
 /** Bar chart; several series become grouped bars. */
-export function barChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; horizontal?: boolean } = {}): Figure {
+export function barChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; horizontal?: boolean; names?: LegendNames } = {}): Figure {
   return {
     data: series.map((s) => (options.horizontal
-      ? { type: 'bar', orientation: 'h', name: s.name, y: [...s.x], x: Array.from(s.y) }
-      : { type: 'bar', name: s.name, x: [...s.x], y: Array.from(s.y) })),
+      ? { type: 'bar', orientation: 'h', name: legendName(s.name, options.names), y: [...s.x], x: Array.from(s.y) }
+      : { type: 'bar', name: legendName(s.name, options.names), x: [...s.x], y: Array.from(s.y) })),
     layout: baseLayout(options.title, { barmode: 'group', yaxis: { title: { text: options.yTitle ?? '' }, tickformat: options.yFormat } }),
   };
 }
@@ -88,10 +106,10 @@ export function histogramPanels(series: readonly { name: string; values: ArrayLi
  * Stacked area chart: series k is drawn on top of series 0..k−1 (plotly `stackgroup`), e.g.
  * portfolio weights over time, whose stack sums to 1 at every date.
  */
-export function stackedAreaChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; height?: number } = {}): Figure {
+export function stackedAreaChart(series: readonly Series[], options: { title?: string; yTitle?: string; yFormat?: string; height?: number; names?: LegendNames } = {}): Figure {
   return {
     data: series.map((s) => ({
-      type: 'scatter', mode: 'lines', name: s.name, x: [...s.x], y: Array.from(s.y), stackgroup: 'one', line: { width: 0.5 },
+      type: 'scatter', mode: 'lines', name: legendName(s.name, options.names), x: [...s.x], y: Array.from(s.y), stackgroup: 'one', line: { width: 0.5 },
     })),
     layout: baseLayout(options.title, {
       ...(options.height ? { height: options.height } : {}),

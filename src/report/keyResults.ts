@@ -27,8 +27,18 @@ export function renderKeyResults(notebook: string, sections: readonly KeyResultS
 }
 
 /**
+ * The folder key results go to: `$ROTATION_RESULTS_DIR` when set (the reproduce check points it at
+ * a scratch folder so a run never overwrites the committed files), else `<root>/docs/results`.
+ */
+export function keyResultsDir(root = process.cwd()): string {
+  const env = process.env.ROTATION_RESULTS_DIR;
+  return env && env.trim() !== '' ? path.resolve(root, env) : path.join(root, 'docs', 'results');
+}
+
+/**
  * Write `docs/results/<notebook>.md` under `root` (default: the working directory, which is the
- * project root in notebooks, the CLI and tests). Returns the path and whether the bytes changed.
+ * project root in notebooks, the CLI and tests), or under `$ROTATION_RESULTS_DIR` (keyResultsDir).
+ * Returns the path (relative to root) and whether the bytes changed.
  */
 export function writeKeyResults(
   notebook: string,
@@ -38,7 +48,7 @@ export function writeKeyResults(
   if (!/^[0-9A-Za-z_.-]+$/.test(notebook)) {
     throw new Error(`writeKeyResults: notebook name "${notebook}" must be a plain file stem like 01_problem_framing`);
   }
-  const dir = path.join(root, 'docs', 'results');
+  const dir = keyResultsDir(root);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${notebook}.md`);
   const text = renderKeyResults(notebook, sections);

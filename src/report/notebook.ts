@@ -11,42 +11,26 @@
  * application/vnd.plotly.v1+json for charts); elsewhere (tests, CLI) it is collected in `outputs`.
  * State lives in the session object, never in the module.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
 import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
 import { writeKeyResults, type KeyResultSection } from './keyResults.js';
+import { reportHeaderHtml, type ReportHeaderInfo } from './header.js';
+import { watchSrc } from './reload.js';
+import { tslabSink, type DisplaySink, type MimeBundle } from './display.js';
 
-export type MimeBundle = Record<string, unknown>;
-export type DisplaySink = (bundle: MimeBundle) => void;
-
-interface TslabJupyter {
-  lastWriteDisplayData?: ((data: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void) | null;
-}
-
-/** The tslab kernel's display channel, or undefined when not running inside tslab. */
-export function tslabSink(): DisplaySink | undefined {
-  let jupyter: TslabJupyter;
-  try {
-    const req = createRequire(path.join(process.cwd(), 'noop.js'));
-    jupyter = req('tslab/dist/jupyter.js') as TslabJupyter;
-  } catch {
-    return undefined;
-  }
-  const write = jupyter.lastWriteDisplayData;
-  if (typeof write !== 'function') return undefined;
-  return (bundle) => {
-    // Always look up the current writer: tslab replaces it for every executed cell.
-    const current = jupyter.lastWriteDisplayData ?? write;
-    current({ data: bundle, metadata: {}, transient: {} }, false);
-  };
-}
+export { tslabSink, type MimeBundle, type DisplaySink } from './display.js';
 
 export interface NotebookOptions {
   /** Where output goes; default: tslab when inside a kernel, else an in-memory list. */
   sink?: DisplaySink;
   /** Project root for docs/results (default: process.cwd()). */
   root?: string;
+  /**
+   * Inside a tslab kernel, watch src/ so an edit takes effect on re-import, importers included
+   * (reload.ts; default true). Ignored outside tslab or with an explicit sink.
+   */
+  watchSrc?: boolean;
 }
 
 export class NotebookSession {
@@ -62,7 +46,9 @@ export class NotebookSession {
   constructor(name: string, options: NotebookOptions = {}) {
     this.name = name;
     this.root = options.root ?? process.cwd();
-    const external = options.sink ?? tslabSink();
+    const inKernel = options.sink === undefined ? tslabSink() : undefined;
+    const external = options.sink ?? inKernel;
+    if (inKernel && options.watchSrc !== false) watchSrc({ dir: path.join(this.root, 'src') });
     this.sink = (bundle) => {
       this.outputs.push(bundle);
       external?.(bundle);
@@ -92,6 +78,22 @@ export class NotebookSession {
       'application/vnd.plotly.v1+json': plotlyMimePayload(withTitle),
       'text/html': chartHtml(withTitle, id),
       'text/plain': `(chart ${this.chartCount}${options.title ? `: ${options.title}` : ''})`,
+    });
+  }
+
+  /** Display the report header (dataset, data fingerprint, spec hash, commit); see header.ts. */
+  header(info: ReportHeaderInfo): void {
+    this.html(reportHeaderHtml(info));
+  }
+
+  /**
+   * Display the notebook's headline conclusion in `<div class="rotation-conclusion">`; the
+   * report index (docs/reports/index.html) quotes it next to the link.
+   */
+  conclusion(text: string): void {
+    this.sink({
+      'text/html': `<div class="rotation-conclusion" style="border-left:4px solid #2b6cb0;background:#f5f9ff;padding:8px 12px;margin:8px 0"><strong>What the data says.</strong> ${escapeHtml(text)}</div>`,
+      'text/plain': `What the data says. ${text}`,
     });
   }
 

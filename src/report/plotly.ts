@@ -1,11 +1,18 @@
 /**
- * Plotly in notebooks and exported HTML, offline.
+ * Plotly in notebooks and exported HTML, offline, compact.
  *
- * The plotly.js bundle is embedded once per notebook as an inline script guarded by
- * `if (!window.Plotly)`; each chart is a `<div>` plus a `Plotly.newPlot(...)` call. Figures are
- * plain data (`Figure`): builders in figures.ts turn data into specs, this module serializes them.
+ * The plotly.js bundle (4.8 MB) is embedded once per notebook, gzip-compressed and base64-encoded
+ * (≈2.0 MB), inside a script guarded by `if (!window.Plotly)` that inflates it with the browser's
+ * DecompressionStream and runs it; each chart is a `<div>` plus a script that draws as soon as
+ * `window.Plotly` exists. Figures are plain data (`Figure`): builders in figures.ts turn data into
+ * specs, this module serializes them compactly:
+ *   - numbers rounded to 4 significant digits (DEFAULT_DIGITS), NaN/±Infinity → null;
+ *   - line traces with more than `maxPoints` (default 500) points downsampled (compactFigure:
+ *     min/max per bucket, so peaks and troughs survive; stacked areas keep every k-th point);
+ *   - an x array repeated across traces of one chart is written once (chartHtml).
  */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -28,12 +35,28 @@ export function escapeForScript(js: string): string {
   return js.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
 }
 
+/** Significant digits of every number in a serialized figure. */
+export const DEFAULT_DIGITS = 4;
+
+/** Line traces longer than this are downsampled (compactFigure). */
+export const DEFAULT_MAX_POINTS = 500;
+
 /**
- * The `<script>` that defines `window.Plotly` from the local bundle (≈4.8 MB), once per page:
- * `<script>if (!window.Plotly) { …bundle… }</script>`.
+ * The `<script>` that defines `window.Plotly` from the local bundle, once per page: the bundle
+ * gzip-compressed and base64-encoded, inflated in the browser (DecompressionStream('gzip')) and
+ * run as an inline script; `if (!window.Plotly)` skips it when plotly is already there.
+ * Byte-stable (gzip with mtime 0). Charts poll for window.Plotly, so the asynchronous load is safe.
  */
 export function plotlyLibraryHtml(bundle = readFileSync(plotlyBundlePath(), 'utf8')): string {
-  return `<script type="text/javascript">if (!window.Plotly) {\n${escapeForScript(bundle)}\n}</script>`;
+  const b64 = gzipSync(Buffer.from(bundle, 'utf8'), { level: 9 }).toString('base64');
+  return '<script type="text/javascript">if (!window.Plotly) {'
+    + 'window.__rotationPlotly=window.__rotationPlotly||(function(){'
+    + `var b="${b64}";`
+    + 'var bin=atob(b),u=new Uint8Array(bin.length);for(var i=0;i<bin.length;i++)u[i]=bin.charCodeAt(i);'
+    + 'if(typeof DecompressionStream==="undefined"){console.warn("plotly.js: this browser has no DecompressionStream; charts cannot be drawn");return null;}'
+    + 'return new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(js){'
+    + 'if(window.Plotly)return;var s=document.createElement("script");s.type="text/javascript";s.text=js;document.head.appendChild(s);});'
+    + '})();}</script>';
 }
 
 /**
@@ -41,7 +64,7 @@ export function plotlyLibraryHtml(bundle = readFileSync(plotlyBundlePath(), 'utf
  * decimals (smaller, byte-stable output), NaN/±Infinity become null (plotly's gap), and `<` is
  * escaped as \u003c so the JSON can sit inside a `<script>`.
  */
-export function figureJson(fig: Figure | unknown, digits = 6): string {
+export function figureJson(fig: Figure | unknown, digits = DEFAULT_DIGITS): string {
   const json = JSON.stringify(fig, (_key, value: unknown) => {
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, (v) => roundOrNull(v, digits));
     if (typeof value === 'number') return roundOrNull(value, digits);
@@ -56,19 +79,112 @@ function roundOrNull(v: number, digits: number): number | null {
   return Number(v.toPrecision(digits));
 }
 
-/** Chart markup: a div and the script that draws into it (expects window.Plotly present). */
-export function chartHtml(fig: Figure, id: string, digits = 6): string {
+export interface CompactOptions {
+  /** Significant digits (default DEFAULT_DIGITS = 4). */
+  digits?: number;
+  /** Line traces with more points are downsampled (default DEFAULT_MAX_POINTS = 500). */
+  maxPoints?: number;
+}
+
+function isLineTrace(t: Trace): boolean {
+  const type = t.type ?? 'scatter';
+  const mode = typeof t.mode === 'string' ? t.mode : 'lines';
+  return (type === 'scatter' || type === 'scattergl') && mode.includes('lines');
+}
+
+function arrayOf(v: unknown): ArrayLike<unknown> | null {
+  if (Array.isArray(v)) return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return v as unknown as ArrayLike<unknown>;
+  return null;
+}
+
+/**
+ * Indices kept when a line of n points is downsampled to about `maxPoints`:
+ *   - stacked traces (`stackgroup`/`fill`), which must share x: every k-th point, k = ceil(n / maxPoints), and the last;
+ *   - other lines: buckets of k = ceil(2n / maxPoints) consecutive points; from each the points of
+ *     minimum and maximum y (in x order; the first point when the bucket is flat), plus one
+ *     non-finite point when the bucket has any (a gap stays a gap); the first and last points always.
+ * n <= maxPoints: every index.
+ */
+export function downsampleIndices(y: ArrayLike<unknown>, maxPoints = DEFAULT_MAX_POINTS, stacked = false): number[] {
+  const n = y.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const keep: number[] = [];
+  if (stacked) {
+    const k = Math.ceil(n / maxPoints);
+    for (let i = 0; i < n; i += k) keep.push(i);
+    if (keep[keep.length - 1] !== n - 1) keep.push(n - 1);
+    return keep;
+  }
+  const k = Math.ceil((2 * n) / maxPoints);
+  for (let start = 0; start < n; start += k) {
+    const end = Math.min(n, start + k);
+    let lo = -1, hi = -1, gap = -1;
+    for (let i = start; i < end; i++) {
+      const v = y[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) { if (gap < 0) gap = i; continue; }
+      if (lo < 0 || v < (y[lo] as number)) lo = i;
+      if (hi < 0 || v > (y[hi] as number)) hi = i;
+    }
+    const picks = [lo, hi, gap].filter((i) => i >= 0);
+    if (start === 0) picks.push(0);
+    if (end === n) picks.push(n - 1);
+    for (const i of Array.from(new Set(picks)).sort((a, b) => a - b)) keep.push(i);
+  }
+  return keep;
+}
+
+/**
+ * A copy of the figure with every long line trace downsampled (downsampleIndices over its y; x,
+ * y, text and customdata are sliced alike). Other traces and the layout are unchanged.
+ */
+export function compactFigure(fig: Figure, maxPoints = DEFAULT_MAX_POINTS): Figure {
+  const data = fig.data.map((t) => {
+    const y = arrayOf(t.y);
+    if (!y || y.length <= maxPoints || !isLineTrace(t)) return t;
+    const idx = downsampleIndices(y, maxPoints, t.stackgroup !== undefined || (typeof t.fill === 'string' && t.fill !== 'none'));
+    const out: Trace = { ...t };
+    for (const key of ['x', 'y', 'text', 'customdata', 'hovertext']) {
+      const a = arrayOf(t[key]);
+      if (a && a.length === y.length) out[key] = idx.map((i) => a[i]);
+    }
+    return out;
+  });
+  return { ...fig, data };
+}
+
+/**
+ * Chart markup: a div and the script that draws into it once window.Plotly exists. The figure is
+ * compacted (compactFigure, figureJson rounding) and an x array shared by several traces is
+ * written once and reattached in the browser.
+ */
+export function chartHtml(fig: Figure, id: string, digits = DEFAULT_DIGITS, options: CompactOptions = {}): string {
   const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
   const height = typeof fig.layout?.height === 'number' ? fig.layout.height : 420;
+  const compact = compactFigure(fig, options.maxPoints ?? DEFAULT_MAX_POINTS);
+  const shared: string[] = [];
+  const refs: number[] = [];
+  const data = compact.data.map((t, k) => {
+    if (!arrayOf(t.x)) return t;
+    const xs = figureJson(Array.from(arrayOf(t.x)!), options.digits ?? digits);
+    let j = shared.indexOf(xs);
+    if (j < 0) { shared.push(xs); j = shared.length - 1; }
+    refs[k] = j;
+    const { x: _x, ...rest } = t;
+    return rest;
+  });
+  const attach = refs.length ? `var X=[${shared.join(',')}],R=${JSON.stringify(refs)};R.forEach(function(j,k){if(j!==null)f.data[k].x=X[j];});` : '';
   return (
     `<div id="${id}" class="rotation-chart" style="width:100%;height:${height}px;"></div>\n` +
-    `<script type="text/javascript">(function(){var f=${figureJson({ data: fig.data, layout: fig.layout ?? {} }, digits)};` +
-    `var c=${figureJson(config, digits)};` +
+    `<script type="text/javascript">(function(){var f=${figureJson({ data, layout: compact.layout ?? {} }, options.digits ?? digits)};` +
+    attach +
+    `var c=${figureJson(config, options.digits ?? digits)};` +
     `function draw(){if(window.Plotly){window.Plotly.newPlot(${JSON.stringify(id)},f.data,f.layout,c);}else{setTimeout(draw,50);}}draw();})();</script>`
   );
 }
 
-/** The plotly MIME bundle payload (`application/vnd.plotly.v1+json`) for a figure. */
-export function plotlyMimePayload(fig: Figure, digits = 6): unknown {
-  return JSON.parse(figureJson({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {} }, digits).replace(/\\u003c/g, '<'));
+/** The plotly MIME bundle payload (`application/vnd.plotly.v1+json`) for a figure, compacted like chartHtml. */
+export function plotlyMimePayload(fig: Figure, digits = DEFAULT_DIGITS, options: CompactOptions = {}): unknown {
+  const compact = compactFigure(fig, options.maxPoints ?? DEFAULT_MAX_POINTS);
+  return JSON.parse(figureJson({ data: compact.data, layout: compact.layout ?? {}, config: compact.config ?? {} }, options.digits ?? digits).replace(/\\u003c/g, '<'));
 }

@@ -52,7 +52,10 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** An HTML `<table>` of the rows; numeric cells right-aligned. */
+/**
+ * An HTML `<table>` of the rows; numeric cells right-aligned. The table sits in a
+ * `<div class="rotation-table-wrap">` that scrolls horizontally, so a wide table never clips.
+ */
 export function htmlTable(data: TableData, options: TableOptions = {}): string {
   const rows = toRows(data);
   const columns = options.columns ?? (rows.length ? Object.keys(rows[0]) : []);
@@ -69,7 +72,7 @@ export function htmlTable(data: TableData, options: TableOptions = {}): string {
     .join('\n');
   const more = rows.length > maxRows ? `<p><em>${rows.length - maxRows} more rows not shown.</em></p>` : '';
   const caption = options.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(options.caption)}</caption>` : '';
-  return `<table class="rotation-table">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+  return `<div class="rotation-table-wrap" style="overflow-x:auto;max-width:100%"><table class="rotation-table">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}`;
 }
 
 /** A Markdown table of the rows (for docs/results), formatted like `htmlTable`. */

@@ -30,7 +30,12 @@ import { escapeHtml, formatCell, htmlTable } from './table.js';
 
 export interface TearSheetOptions {
   title?: string;
-  /** Basis of the metric table: 'daily' (default, P = the backtest's daily periodsPerYear) or 'rebalance'. */
+  /**
+   * Basis of the metric table: 'rebalance' (default: returns compounded into rebalance periods,
+   * annualized with the rebalance calendar's own periodsPerYear, e.g. 12 for month ends — the
+   * same summary as `comparisonRows` and `performance.csv`, so both print the same figures) or
+   * 'daily' (P = the backtest's daily periodsPerYear).
+   */
   basis?: SummaryBasis;
   /** Declared in-sample end: marked on time-series charts and tabulated (IS vs OOS metrics). */
   split?: string;
@@ -42,6 +47,8 @@ export interface TearSheetOptions {
   maxWeightPoints?: number;
   /** Extra lines for the report header (data source, universe, caveats). */
   notes?: string[];
+  /** Legend names of the weights charts: industry code → name (industryNames(ds.industries)). */
+  names?: Readonly<Record<string, string>>;
 }
 
 export interface StrategySheet {
@@ -94,6 +101,8 @@ export interface TearSheet {
   /** Footer: periodsPerYear line, then one line per definition. */
   definitions: string[];
   notes: string[];
+  /** Industry code → name for legends (empty: codes). */
+  names: Record<string, string>;
 }
 
 function sameSeries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -106,7 +115,8 @@ function sameSeries(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  * Build the tear sheet data of one or more backtests against their common benchmark. Every
  * backtest must share the dates, origin and benchmark returns (TS_MISALIGNED otherwise; run them
  * on the same close panel, weights calendar and benchmark) and have a distinct name
- * (TS_DUPLICATE_NAME). Metric table: summarizeBacktest on `basis`; charts: daily series.
+ * (TS_DUPLICATE_NAME). Metric table: summarizeBacktest on `basis` (default 'rebalance', the basis of
+ * performance.csv); charts: daily series.
  */
 export function buildTearSheet(backtests: readonly BacktestResult[], options: TearSheetOptions = {}): TearSheet {
   if (backtests.length === 0) {
@@ -127,7 +137,7 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
         'run every strategy on the same close panel and window, with weights starting on the same rebalance date and the same benchmark');
     }
   }
-  const basis = options.basis ?? 'daily';
+  const basis = options.basis ?? 'rebalance';
   const P = ref.periodsPerYear;
   const L = options.rollingWindow ?? Math.round(P);
   const split = options.split ?? null;
@@ -185,7 +195,9 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
       }
     }
   }
-  const basisText = basis === 'daily' ? `daily returns, ${P} periods per year` : `rebalance-period returns, ${ref.rebalancePeriodsPerYear} periods per year`;
+  const basisText = basis === 'daily'
+    ? `daily returns, ${P} periods per year`
+    : `rebalance-period returns compounded from daily, annualized with the rebalance calendar's ${ref.rebalancePeriodsPerYear} periods per year`;
   return {
     title: options.title ?? `Tear sheet: ${backtests.map((x) => x.name).join(', ')} vs ${ref.benchmarkName}`,
     dates: ref.dates.slice(),
@@ -206,6 +218,7 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
       ...definitionFooter(basis === 'daily' ? P : ref.rebalancePeriodsPerYear, basisText),
       `Charts use the daily series (P = ${P}); rolling windows are ${L} daily periods (12 months).`,
     ],
+    names: { ...(options.names ?? {}) },
     notes: [
       `Window ${ref.originDate} → ${ref.dates[ref.dates.length - 1]} (${ref.dates.length} days, wealth 1 at the close of ${ref.originDate}); benchmark: ${ref.benchmarkName}.`,
       ...backtests.map((bt) => `${bt.name}: costs ${bt.costBps} bps per unit traded, execution ${bt.execution}, ${bt.rebalances.length} trades.`),
@@ -316,7 +329,7 @@ export function turnoverFigure(sheet: TearSheet): Figure {
 export function weightsFigure(sheet: TearSheet, strategy: string = sheet.strategies[0].name): Figure {
   const s = strategyOf(sheet, strategy);
   const series: Series[] = s.weights.industries.map((name, i) => ({ name, x: s.weights.dates, y: s.weights.values[i] }));
-  return withSplit(stackedAreaChart(series, { title: `${s.name}: weights (drifted, end of day)`, yFormat: '.0%', height: 480 }), sheet);
+  return withSplit(stackedAreaChart(series, { title: `${s.name}: weights (drifted, end of day)`, yFormat: '.0%', height: 480, names: sheet.names }), sheet);
 }
 
 function strategyOf(sheet: TearSheet, name: string): StrategySheet {

@@ -1,13 +1,14 @@
 /**
- * Integration: every notebook executed headless (as `npm run reproduce`: the committed
- * docs/results must come out byte-identical), each exported report opened in headless Chromium
- * (every chart drew an SVG, no console errors), notebook 01 run in a live JupyterLab, and the
- * runner's failure reporting. Screenshots go to test-output/.
+ * Integration: every notebook executed headless (as `npm run reproduce`: every committed
+ * docs/results section must come out byte-identical, or be skipped for data absent here), each
+ * exported report opened in headless Chromium (title, table of contents, code hidden with a
+ * working toggle, every chart drew an SVG, no console errors, at most ~3 MB), notebook 01 run in
+ * a live JupyterLab, and the runner's failure reporting. Screenshots go to test-output/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, mkdtempSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
@@ -30,11 +31,19 @@ test('the runner reports the failing cell and stops there', () => {
   assert.match(r.stderr, /failing_cell\.ipynb failed at cell 2: Error: planted failure in cell two/);
 });
 
-test('all notebooks run headless and reproduce docs/results byte for byte', { timeout: 40 * 60_000 }, () => {
+test('the runner names an unknown notebook before running anything', () => {
+  const r = spawnSync(tsx, ['scripts/run-notebooks.ts', '--reproduce', '99_missing'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /\[NOTEBOOK_UNKNOWN\] unknown notebook\(s\): 99_missing/);
+});
+
+test('all notebooks run headless and reproduce the committed docs/results section by section', { timeout: 40 * 60_000 }, () => {
   const r = spawnSync(tsx, ['scripts/run-notebooks.ts', '--reproduce'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   process.stdout.write(r.stdout);
   assert.equal(r.status, 0, `notebook run failed:\n${r.stderr}`);
-  assert.match(r.stdout, /reproduce: all \d+ files in docs\/results are byte-identical/);
+  assert.match(r.stdout, /reproduce: real data \(/, 'says up front which datasets are present');
+  assert.match(r.stdout, /^notebook\s+section\s+status\s+detail$/m, 'summary table');
+  assert.match(r.stdout, /reproduce: passed: \d+ notebook\(s\), \d+ identical, \d+ skipped \(data absent\), 0 differ/);
 });
 
 test('npm run report writes the standalone tear sheets', { timeout: 10 * 60_000 }, () => {
@@ -56,6 +65,24 @@ test('every exported report and tear sheet draws all its charts in a browser, of
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) errors.push(`network request: ${req.url()}`); });
       await page.goto(`file://${path.join(reportsDir, file)}`, { waitUntil: 'load' });
+      if (/^\d\d_/.test(file)) {
+        // notebook reports: title, TOC, hidden code with a toggle, size
+        const title = await page.title();
+        assert.ok(title && title !== 'Notebook', `${file}: page title is "${title}"`);
+        const tocLinks = await page.evaluate(() => Array.from(document.querySelectorAll('nav.rotation-toc a')).map((a: any) => String(a.getAttribute('href'))));
+        assert.ok(tocLinks.length > 0, `${file}: no table of contents`);
+        const broken = await page.evaluate((links: string[]) => links.filter((h) => !document.getElementById(decodeURIComponent(h.slice(1)))), tocLinks);
+        assert.deepEqual(broken, [], `${file}: TOC links without a target`);
+        const visibleInputs = () => page.evaluate(() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-Cell-inputWrapper')).filter((e: any) => e.offsetParent !== null).length);
+        assert.equal(await visibleInputs(), 0, `${file}: code is visible by default`);
+        await page.click('#rotation-toggle-code');
+        assert.ok(await visibleInputs() > 0, `${file}: the toggle does not show the code`);
+        await page.click('#rotation-toggle-code');
+        const prompts = await page.evaluate(() => Array.from(document.querySelectorAll('.jp-InputPrompt')).map((p: any) => String(p.textContent).trim()));
+        assert.ok(!prompts.includes('In\u00a0[\u00a0]:') && !prompts.includes('In [ ]:'), `${file}: unexecuted prompts`);
+        const bytes = statSync(path.join(reportsDir, file)).size;
+        assert.ok(bytes <= 3.5e6, `${file}: ${(bytes / 1e6).toFixed(1)} MB (budget ~3 MB)`);
+      }
       const nCharts = await page.locator('div.rotation-chart').count();
       assert.ok(nCharts > 0, `${file}: no charts in the report`);
       await page.waitForFunction(
@@ -67,6 +94,14 @@ test('every exported report and tear sheet draws all its charts in a browser, of
       assert.deepEqual(errors, [], `${file}: console errors`);
       await page.close();
     }
+    // the index page links every notebook report
+    const index = path.join(reportsDir, 'index.html');
+    assert.ok(existsSync(index), 'docs/reports/index.html missing');
+    const page = await browser.newPage();
+    await page.goto(`file://${index}`, { waitUntil: 'load' });
+    const links = await page.evaluate(() => Array.from(document.querySelectorAll('li a')).map((a: any) => String(a.getAttribute('href'))));
+    assert.deepEqual(links.map((l: string) => decodeURI(l)).sort(), reports.filter((f) => /^\d\d_/.test(f)).sort());
+    await page.close();
   } finally {
     await browser.close();
   }

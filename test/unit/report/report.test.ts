@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chartHtml, escapeForScript, figureJson, plotlyLibraryHtml } from '../../../src/report/plotly.js';
 import { formatCell, htmlTable, markdownTable } from '../../../src/report/table.js';
-import { writeKeyResults } from '../../../src/report/keyResults.js';
+import { keyResultsDir, writeKeyResults } from '../../../src/report/keyResults.js';
 import { openNotebook } from '../../../src/report/notebook.js';
 import { lineChart, heatmap } from '../../../src/report/figures.js';
 
@@ -70,4 +70,31 @@ test('NotebookSession: plotly loaded once, deterministic chart ids, MIME bundle 
   nb.keyResult({ title: 'T', rows: [{ k: 'v' }] });
   const saved = nb.saveKeyResults();
   assert.equal(saved.file, path.join('docs', 'results', '01_x.md'));
+});
+
+test('writeKeyResults honours ROTATION_RESULTS_DIR (the reproduce check writes to a scratch folder, never docs/results)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'kr-env-'));
+  const before = process.env.ROTATION_RESULTS_DIR;
+  process.env.ROTATION_RESULTS_DIR = 'scratch/results';
+  try {
+    assert.equal(keyResultsDir(root), path.join(root, 'scratch', 'results'));
+    const out = writeKeyResults('01_env', [{ title: 'T', rows: [{ k: 1 }] }], root);
+    assert.equal(out.file, path.join('scratch', 'results', '01_env.md'));
+    assert.ok(!existsSync(path.join(root, 'docs', 'results')), 'docs/results not created');
+  } finally {
+    if (before === undefined) delete process.env.ROTATION_RESULTS_DIR; else process.env.ROTATION_RESULTS_DIR = before;
+  }
+  assert.equal(keyResultsDir(root), path.join(root, 'docs', 'results'));
+});
+
+test('htmlTable wraps the table in a horizontally scrolling div', () => {
+  assert.match(htmlTable([{ a: 1 }]), /^<div class="rotation-table-wrap" style="overflow-x:auto;max-width:100%"><table class="rotation-table">/);
+});
+
+test('NotebookSession.conclusion and header: the markup the report index and readers rely on', () => {
+  const nb = openNotebook('01_y', { sink: () => {}, root: mkdtempSync(path.join(os.tmpdir(), 'nb-')) });
+  nb.conclusion('Momentum & value lead.');
+  nb.header({ dataset: 'simulator(seed=7)', commit: 'abc1234' });
+  assert.match(String(nb.outputs[0]['text/html']), /^<div class="rotation-conclusion"[^>]*><strong>What the data says\.<\/strong> Momentum &amp; value lead\.<\/div>$/);
+  assert.match(String(nb.outputs[1]['text/html']), /class="rotation-report-header"[\s\S]*abc1234/);
 });

@@ -97,8 +97,8 @@ test('an industry held before its first close is BT_RETURN_GAP naming the cells 
 
 test('no gap: the policy changes nothing (bit-identical to the strict engine) and counts every held day as kept', () => {
   const closeP = randomCloses(3, 200, 6);
-  const cal = closeP.dates.filter((_, t) => t % 20 === 0 && t < 199);
-  const weights = cal.map((date, k) => ({ date, weights: { I01: 0.3, I02: 0.2 + 0.01 * k, I05: 0.5 - 0.01 * k } }));
+  const cal = { dates: closeP.dates.filter((_, t) => t % 20 === 0 && t < 199), periodsPerYear: 12 };
+  const weights = cal.dates.map((date, k) => ({ date, weights: { I01: 0.3, I02: 0.2 + 0.01 * k, I05: 0.5 - 0.01 * k } }));
   const a = runBacktest({ close: closeP, weights, rebalance: cal, costBps: 10 });
   const b = runBacktest({ close: closeP, weights, rebalance: cal, costBps: 10, gapPolicy: 'error' });
   assert.deepEqual(Array.from(a.returns), Array.from(b.returns));
@@ -113,8 +113,8 @@ test('no look-ahead: changing closes after day m (gaps included) leaves the retu
   for (let t = 30; t < 45; t++) v[t * N + 1] = NaN; // a 15-day suspension of I02
   for (let t = 70; t < 72; t++) v[t * N + 3] = NaN; // a 2-day gap in I04
   const p1 = createPanel(base.dates, base.assets, v);
-  const cal = base.dates.filter((_, t) => t % 20 === 0 && t < 159);
-  const weights = cal.map((date) => ({ date, weights: { I01: 0.2, I02: 0.3, I03: 0.1, I04: 0.2, I05: 0.2 } }));
+  const cal = { dates: base.dates.filter((_, t) => t % 20 === 0 && t < 159), periodsPerYear: 12 };
+  const weights = cal.dates.map((date) => ({ date, weights: { I01: 0.2, I02: 0.3, I03: 0.1, I04: 0.2, I05: 0.2 } }));
   const bt1 = runBacktest({ close: p1, weights, rebalance: cal, costBps: 5 });
   for (const m of [35, 50, 71, 100]) {
     const v2 = Float64Array.from(v);
@@ -136,8 +136,8 @@ test('an industry missing for 2 years (a suspended index) runs through: carried 
   for (let t = 600; t < T; t++) v[t * N + 1] = 2; // and comes back at twice its last close
   const closeP = createPanel(dates, ['A', 'B', 'C'], v);
   // the allocator is offered only industries with a close on the date (as portfolio/study.ts does)
-  const cal = dates.filter((_, t) => t % 20 === 0 && t < T - 1);
-  const weights: TargetWeights[] = cal.map((date) => {
+  const cal = { dates: dates.filter((_, t) => t % 20 === 0 && t < T - 1), periodsPerYear: 12 };
+  const weights: TargetWeights[] = cal.dates.map((date) => {
     const t = dates.indexOf(date);
     const avail = ['A', 'B', 'C'].filter((_, i) => Number.isFinite(v[t * N + i]));
     return { date, weights: Object.fromEntries(avail.map((a) => [a, 1 / avail.length])) };
@@ -151,7 +151,7 @@ test('an industry missing for 2 years (a suspended index) runs through: carried 
   // had the gap begun on a rebalance date, B (carried, still tradeable at its last close) would have been sold there
   const v2 = Float64Array.from(v);
   for (let t = 100; t < 105; t++) v2[t * N + 1] = NaN;
-  const w2: TargetWeights[] = cal.map((date) => {
+  const w2: TargetWeights[] = cal.dates.map((date) => {
     const t = dates.indexOf(date);
     const avail = ['A', 'B', 'C'].filter((_, i) => Number.isFinite(v2[t * N + i]));
     return { date, weights: Object.fromEntries(avail.map((a) => [a, 1 / avail.length])) };

@@ -136,7 +136,7 @@ test('NaN / -- / inf / zero / negative closes: dropped and counted by reason, an
   throwsCode(() => load(writeDir(rows)), 'DATA_LOSS_OVER_THRESHOLD');
   // the backtest holds all three through the holes: every missing held close is carried and counted
   const close = ds.industryBars.close;
-  const bt = runBacktest({ close, weights: [{ date: close.dates[0], weights: { [CODES[0]]: 0.4, [CODES[1]]: 0.3, [CODES[2]]: 0.3 } }], rebalance: [close.dates[0]] });
+  const bt = runBacktest({ close, weights: [{ date: close.dates[0], weights: { [CODES[0]]: 0.4, [CODES[1]]: 0.3, [CODES[2]]: 0.3 } }], rebalance: { dates: [close.dates[0]], periodsPerYear: 12 } });
   assert.equal(bt.gapLoss.dropped[GAP_REASONS.carried], 6);
 });
 

@@ -77,3 +77,20 @@ export function lastRowOfMonth(calendar: readonly string[]): Map<number, number>
   for (let t = 0; t < calendar.length; t++) out.set(monthIndex(calendar[t]), t);
   return out;
 }
+
+/**
+ * The latest calendar month whose month-end value is known at row t of `calendar`: month(t) when
+ * t is the last row of its month and that month is complete (monthly data; or a next row in a
+ * later month; or, for the final row, t on or after the month's last weekday), else month(t) − 1.
+ * A vendor month-end value (e.g. Wind's PE dated the calendar month end) is thereby known at the
+ * last trading day of its month and never read before it.
+ */
+export function knownMonthAt(calendar: readonly string[], t: number, frequency: DataFrequency): number {
+  const m = monthIndex(calendar[t]);
+  if (frequency === 'monthly') return m;
+  if (t + 1 < calendar.length) return monthIndex(calendar[t + 1]) > m ? m : m - 1;
+  const d = calendar[t];
+  let last = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0));
+  while (last.getUTCDay() === 0 || last.getUTCDay() === 6) last = new Date(last.getTime() - MS_PER_DAY);
+  return d >= last.toISOString().slice(0, 10) ? m : m - 1;
+}

@@ -6,7 +6,7 @@
 import { RotationError } from '../errors.js';
 import { countLoss, newLossReport } from '../data/loss.js';
 import type { DataFrequency, IndustryBars, MarketDataset, MonthEndSeries } from '../data/types.js';
-import { datasetFrequency, lastRowOfMonth, monthIndex } from '../data/frequency.js';
+import { datasetFrequency, knownMonthAt, lastRowOfMonth, monthIndex } from '../data/frequency.js';
 import type { Panel } from '../panel/panel.js';
 import type { FactorCache, FactorComputeOptions, FactorDefinition, FactorInput, FactorResult } from './types.js';
 
@@ -340,18 +340,7 @@ export function monthEndAt(x: MonthEndMatrix, J: number, m: number, j: number): 
   return r >= 0 && r < x.months ? x.values[r * J + j] : NaN;
 }
 
-/**
- * The latest month whose month-end value is known at calendar row t: month(t) when t is the last
- * row of its month and the month is complete (a next row in a later month, monthly data, or t on
- * or after the month's last weekday), else month(t) − 1. No month-end value dated after t is read.
- */
+/** The latest month whose month-end value is known at calendar row t (see `knownMonthAt` in src/data/frequency.ts). */
 export function knownMonth(ctx: FactorContext, t: number): number {
-  const m = monthIndex(ctx.calendar[t]);
-  if (ctx.frequency === 'monthly') return m;
-  if (t + 1 < ctx.calendar.length) return monthIndex(ctx.calendar[t + 1]) > m ? m : m - 1;
-  const d = ctx.calendar[t];
-  const y = Number(d.slice(0, 4)), mo = Number(d.slice(5, 7));
-  let last = new Date(Date.UTC(y, mo, 0));
-  while (last.getUTCDay() === 0 || last.getUTCDay() === 6) last = new Date(last.getTime() - 86_400_000);
-  return d >= last.toISOString().slice(0, 10) ? m : m - 1;
+  return knownMonthAt(ctx.calendar, t, ctx.frequency);
 }

@@ -122,7 +122,8 @@ function isoOfUtc(d: Date): string | null {
 
 /**
  * ISO date of a date cell: a JS Date (exceljs' Excel date, UTC midnight), an Excel serial number
- * (day 1 = 1900-01-01, epoch 1899-12-30, whole days), or text yyyy-mm-dd, yyyy/m/d, yyyy.m.d,
+ * (whole days; 1 = 1900-01-01 .. 59 = 1900-02-28, 60 = Excel's non-existent 1900-02-29 → null,
+ * n >= 61 = 1899-12-30 + n days, e.g. 45000 = 2023-03-15), or text yyyy-mm-dd, yyyy/m/d, yyyy.m.d,
  * yyyymmdd (a time part after a space is ignored). null when it is none of these or not a real
  * calendar date.
  */
@@ -130,7 +131,10 @@ export function excelDateToIso(v: unknown): string | null {
   if (v instanceof Date) return isoOfUtc(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 1 || v > MAX_SERIAL) return null;
-    return isoOfUtc(new Date(EXCEL_EPOCH_MS + Math.floor(v) * 86_400_000));
+    const n = Math.floor(v);
+    if (n === 60) return null; // Excel's phantom 1900-02-29 (the Lotus leap-year bug)
+    // serials 1..59 are 1900-01-01..1900-02-28; from 61 on the 1899-12-30 epoch is exact
+    return isoOfUtc(new Date(EXCEL_EPOCH_MS + (n < 60 ? n + 1 : n) * 86_400_000));
   }
   if (typeof v === 'object' && v !== null && 'result' in v) return excelDateToIso((v as { result: unknown }).result);
   if (typeof v !== 'string') return null;

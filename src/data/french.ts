@@ -426,8 +426,10 @@ function parseRow(b: PendingBlock, line: string, lineNo: number, industries: str
  *   (1926-06-30 for files starting 1926-07), so every return is recoverable from the index.
  * - close (total-return index, value-weighted, dividends included): for industry i with first
  *   valid return in month s, close[s-1] = 1 and close[t] = close[t-1] * (1 + r_t) for t >= s,
- *   so close[t] / close[t-1] - 1 = r_t exactly. NaN before s. A missing return after s makes
- *   that month's level NaN (counted) and the index resumes from the last level.
+ *   so close[t] / close[t-1] - 1 = r_t exactly. NaN before s. A missing return after s (an
+ *   industry portfolio with no firms, e.g. 49-industry Rubbr 1943-07 .. 1944-06) carries the level
+ *   forward (return 0 for that month, counted), so a position held into the gap earns nothing
+ *   instead of breaking the backtest, and the index resumes from the same level.
  * - open / high / low / volume: NaN (the library has monthly returns only); stated in `caveats`.
  */
 export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
@@ -445,7 +447,8 @@ export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
       const r = vw.values[t * N + i];
       loss.rowsRead++;
       if (Number.isNaN(r)) {
-        countLoss(loss, Number.isNaN(level) ? 'no return yet (industry not in the data)' : 'missing return after start (level NaN)',
+        if (!Number.isNaN(level)) close[(t + 1) * N + i] = level; // carried forward: return 0 while the portfolio is empty
+        countLoss(loss, Number.isNaN(level) ? 'no return yet (industry not in the data)' : 'missing return after start (level carried forward, return 0)',
           1, { date: vw.dates[t], industry: vw.assets[i] });
         continue;
       }

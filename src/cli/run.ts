@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { RotationError } from '../errors.js';
 import { simulateMarket } from '../data/simulator.js';
-import { loadNamedDataset } from '../data/datasets.js';
 import { loadCiticIndustry, loadExportsDir } from '../data/citic.js';
 import { hasSharedData, sharedDataDir } from '../data/paths.js';
 import { monthEndRebalanceDates } from '../data/calendar.js';
@@ -104,7 +103,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
   const add = (name: string, text: string) => s.files.push({ file: path.join(s.outDir, name), text });
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
-      s.ds = await loadNamedDataset(opts.data, { seed: opts.seed });
+      s.ds = loadDataset(opts.data, opts.seed);
       s.outDir = path.resolve(opts.out, datasetSlug(s.ds.name));
       checkWritable(path.join(s.outDir, 'summary.md'));
       s.solver = await loadSolver();

@@ -5,12 +5,14 @@
  *   citic          CITIC L1 closes 2015–2025 (OHLCV + wide close) + Wind month-end PE-TTM (sheet 中信TTM)   daily
  *   sw             SW L1 closes 1999–2022 + Wind month-end PE-TTM (sheet 申万TTM )                          daily
  *   french<N>      Kenneth French N industry portfolios (N = 5, 10, 12, 17, 30, 48, 49; shared 202104 files)  monthly
+ *   <file>.csv[.gz] a French industry portfolio file of any vintage (e.g. from `npm run data:french -- 49`)  monthly
  *   <folder path>  a folder of exports (loadExportsDir)
  *
  * Every dataset returned carries `frequency` and `periodsPerYear` (12 for monthly data, the
  * trading calendar's own days per year for daily data; see src/data/frequency.ts).
  * Shared real data missing → RUN_NO_SHARED_DATA naming the folder tried.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RotationError } from '../errors.js';
 import { loadCiticIndustry, loadExportsDir } from './citic.js';
@@ -40,6 +42,10 @@ function requireShared(sub: string, what: string): void {
     throw new RotationError('RUN_NO_SHARED_DATA', `The ${what} data folder was not found`, { tried: path.join(sharedDataDir(), sub) },
       'place the shared data beside the project (../shared/data) or set ROTATION_SHARED_DATA');
   }
+}
+
+function isFile(p: string): boolean {
+  try { return statSync(p).isFile(); } catch { return false; }
 }
 
 /** Set frequency and periodsPerYear when a loader left them out. */
@@ -92,6 +98,10 @@ export async function loadNamedDataset(name: string, options: NamedDatasetOption
     }
     requireShared('ff_industry_portfolios', 'French industry portfolio');
     return withFrequency(frenchToDataset(parseFrenchIndustryFile(frenchSharedFile(n as FrenchIndustryCount))));
+  }
+  if (/\.csv(\.gz)?$/i.test(name) && isFile(name)) {
+    // the one single-file dataset: a French industry file (another file is FRENCH_BAD_PREAMBLE saying what was expected)
+    return withFrequency(frenchToDataset(parseFrenchIndustryFile(name)));
   }
   return withFrequency(loadExportsDir(path.resolve(name)));
 }

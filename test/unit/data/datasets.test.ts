@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RotationError } from '../../../src/errors.js';
@@ -42,6 +42,34 @@ test('shared data absent: RUN_NO_SHARED_DATA naming the folder tried; an unpubli
   }
   const e = await rejectsCode(loadNamedDataset('french7'), 'RUN_UNKNOWN_DATASET');
   assert.ok((e.where.known as string[]).includes('french49'));
+});
+
+test('a CSV file path: read as a French industry file of any vintage; any other CSV is FRENCH_BAD_PREAMBLE saying what was expected', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rotation-fr-'));
+  try {
+    const head = ',Aa,Bb,Cc,Dd,Ee';
+    const lines = ['This file was created using the 202312 CRSP database.', 'It contains value- and equal-weighted returns for 5 industry portfolios.', ''];
+    const titles = ['Average Value Weighted Returns -- Monthly', 'Average Equal Weighted Returns -- Monthly', 'Average Value Weighted Returns -- Annual',
+      'Average Equal Weighted Returns -- Annual', 'Number of Firms in Portfolios', 'Average Firm Size', 'Sum of BE / Sum of ME', 'Value-Weighted Average of BE/ME'];
+    for (const t of titles) {
+      lines.push(`  ${t}`, head);
+      if (t.endsWith('Annual') || t.includes('BE')) lines.push('2022,1,2,3,4,5', '2023,1,2,3,4,5');
+      else lines.push('202301,1,2,3,4,5', '202302,1,2,3,4,5', '202303,-1,2,3,4,5');
+      lines.push('');
+    }
+    lines.push('Copyright 2024 Eugene F. Fama and Kenneth R. French');
+    const file = path.join(dir, '5_Industry_Portfolios.CSV');
+    writeFileSync(file, lines.join('\r\n'));
+    const ds = await loadNamedDataset(file);
+    assert.equal(ds.frequency, 'monthly');
+    assert.deepEqual(ds.calendar, ['2022-12-31', '2023-01-31', '2023-02-28', '2023-03-31']);
+    const other = path.join(dir, 'prices.csv');
+    writeFileSync(other, 'date,close\n2023-01-03,1\n');
+    const e = await rejectsCode(loadNamedDataset(other), 'FRENCH_BAD_PREAMBLE');
+    assert.match(String(e.where.expected), /CRSP database/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('sim: daily, periods per year from its trading calendar', async () => {

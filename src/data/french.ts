@@ -105,11 +105,11 @@ export const FRENCH_BLOCK_KEYS: readonly FrenchBlockKey[] = BLOCK_SPECS.map((s) 
 export const FRENCH_INDUSTRY_COUNTS = [5, 10, 12, 17, 30, 38, 48, 49] as const;
 export type FrenchIndustryCount = (typeof FRENCH_INDUSTRY_COUNTS)[number];
 
-const LINE1 = /^This file was created by CMPT_IND_RETS using the (\d{6}) CRSP database\.?$/;
-const LINE1_EXPECTED = 'This file was created by CMPT_IND_RETS using the <yyyymm> CRSP database.';
-const LINE2 = /^It contains value- and equal-weighted returns for\s+(\d+) industry portfolios\.?$/;
+const LINE1 = /^This file was created (?:by [A-Za-z_]+ )?using the (\d{6}) CRSP database\.?(?:\s|$)/;
+const LINE1_EXPECTED = 'This file was created [by CMPT_IND_RETS] using the <yyyymm> CRSP database.';
+const LINE2 = /It contains value- and equal-weighted returns for\s+(\d+) industry portfolios/;
 const LINE2_EXPECTED = 'It contains value- and equal-weighted returns for <N> industry portfolios.';
-const COPYRIGHT = /^Copyright \d{4} Kenneth R\. French$/;
+const COPYRIGHT = /^Copyright \d{4}\b.*\bFrench\.?$/;
 const MONTH_KEY = /^(\d{4})(\d{2})$/;
 const YEAR_KEY = /^(\d{4})$/;
 const SHARED_SUBDIR = 'ff_industry_portfolios';
@@ -201,15 +201,26 @@ export function parseFrenchIndustryText(text: string, source = 'french.csv'): Fr
       'pass an N_Industry_Portfolios.CSV file from the French data library; if the library changed its format, update src/data/french.ts');
   }
   const vintage = m1[1];
-  const m2 = LINE2.exec((lines[1] ?? '').trim());
-  if (!m2) {
-    throw new RotationError('FRENCH_BAD_PREAMBLE', `Line 2 is not the industry-count line: got "${(lines[1] ?? '').trim().slice(0, 120)}"`,
-      { file: source, line: 2, expected: LINE2_EXPECTED },
+  // The industry-count sentence: line 2 in the 202104 vintage; other vintages move or merge it
+  // (e.g. onto line 1), so it is searched in the preamble (the lines before the first block title).
+  const titleKeys = new Set(BLOCK_SPECS.map((s) => normTitle(s.title)));
+  let firstTitle = lines.findIndex((l) => titleKeys.has(normTitle(l)));
+  if (firstTitle < 0) firstTitle = Math.min(lines.length, 40);
+  const dailyTitle = lines.slice(0, Math.min(lines.length, 60)).find((l) => /--\s*daily\s*$/i.test(l.trim()));
+  if (dailyTitle !== undefined && lines.findIndex((l) => titleKeys.has(normTitle(l))) < 0) {
+    throw new RotationError('FRENCH_DAILY_FILE', `This is a daily industry file (block "${dailyTitle.trim()}"); the loader reads the monthly file`,
+      { file: source, expected: BLOCK_SPECS.map((s) => s.title) },
+      'pass N_Industry_Portfolios.CSV (monthly, with the firm-count, size and BE/ME blocks), not N_Industry_Portfolios_Daily.CSV');
+  }
+  const m2 = LINE2.exec(lines.slice(0, firstTitle).join(' ').replace(/\s+/g, ' '));
+  if (!m2 && firstTitle <= 1) {
+    throw new RotationError('FRENCH_BAD_PREAMBLE', 'No industry-count line before the first block', { file: source, line: 2, expected: LINE2_EXPECTED },
       'pass an N_Industry_Portfolios.CSV file from the French data library; if the library changed its format, update src/data/french.ts');
   }
-  const nDeclared = Number(m2[1]);
+  /** Declared industry count, or undefined (then the first header row defines it). */
+  let nDeclared: number | undefined = m2 ? Number(m2[1]) : undefined;
 
-  const byTitle = new Map(BLOCK_SPECS.map((s) => [s.title, s]));
+  const byTitle = new Map(BLOCK_SPECS.map((s) => [normTitle(s.title), s]));
   const titleList = BLOCK_SPECS.map((s) => s.title);
   const done = new Map<FrenchBlockKey, PendingBlock>();
   let industries: string[] | undefined;
@@ -239,7 +250,7 @@ export function parseFrenchIndustryText(text: string, source = 'french.csv'): Fr
       continue;
     }
     // Not a data row, not blank: a block title, the copyright line, or the preamble.
-    if (headerText === undefined && !byTitle.has(trimmed)) {
+    if (headerText === undefined && !byTitle.has(normTitle(trimmed))) {
       if (trimmed.startsWith(',')) {
         // A header row before any known title: the line above it is a changed title.
         let t = li - 1;
@@ -259,7 +270,7 @@ export function parseFrenchIndustryText(text: string, source = 'french.csv'): Fr
       sawCopyright = true;
       continue;
     }
-    const spec = byTitle.get(trimmed);
+    const spec = byTitle.get(normTitle(trimmed));
     if (!spec) {
       throw new RotationError('FRENCH_UNKNOWN_BLOCK', `Unrecognised block title "${trimmed.slice(0, 120)}"`,
         { file: source, line: lineNo, expected: titleList },
@@ -276,9 +287,13 @@ export function parseFrenchIndustryText(text: string, source = 'french.csv'): Fr
     const hLine = lines[li + 1] ?? '';
     const names = hLine.split(',');
     const trimmedNames = names.slice(1).map((s) => s.trim());
-    const expectedHeader = rawHeader ?? `,<${nDeclared} industry names>`;
-    const badShape = names.length < 2 || names[0].trim() !== '' || trimmedNames.some((s) => s === '');
-    if (badShape || (rawHeader !== undefined && hLine !== rawHeader) || trimmedNames.length !== nDeclared) {
+    const badShape0 = names.length < 2 || names[0].trim() !== '' || trimmedNames.some((s) => s === '');
+    if (nDeclared === undefined && !badShape0) nDeclared = trimmedNames.length;
+    const expectedHeader = rawHeader ?? `,<${nDeclared ?? 'N'} industry names>`;
+    const badShape = badShape0;
+    // Blocks must name the same industries; padding may differ between vintages and blocks.
+    const sameNames = rawHeader === undefined || (industries !== undefined && trimmedNames.length === industries.length && trimmedNames.every((n, q) => n === industries![q]));
+    if (badShape || !sameNames || trimmedNames.length !== nDeclared) {
       const reason = badShape
         ? 'is not a header row ",Ind1,...,IndN"'
         : trimmedNames.length !== nDeclared
@@ -345,6 +360,11 @@ export function parseFrenchIndustryText(text: string, source = 'french.csv'): Fr
   return { source, vintage, header: headerText ?? '', industries, blocks, meta, losses };
 }
 
+/** A block title compared case- and spacing-insensitively ("  Average Firm Size " = "average firm size"). */
+function normTitle(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 function finish(b: PendingBlock | undefined, done: Map<FrenchBlockKey, PendingBlock>): undefined {
   if (b && !done.has(b.spec.key)) done.set(b.spec.key, b);
   return undefined;
@@ -406,8 +426,10 @@ function parseRow(b: PendingBlock, line: string, lineNo: number, industries: str
  *   (1926-06-30 for files starting 1926-07), so every return is recoverable from the index.
  * - close (total-return index, value-weighted, dividends included): for industry i with first
  *   valid return in month s, close[s-1] = 1 and close[t] = close[t-1] * (1 + r_t) for t >= s,
- *   so close[t] / close[t-1] - 1 = r_t exactly. NaN before s. A missing return after s makes
- *   that month's level NaN (counted) and the index resumes from the last level.
+ *   so close[t] / close[t-1] - 1 = r_t exactly. NaN before s. A missing return after s (an
+ *   industry portfolio with no firms, e.g. 49-industry Rubbr 1943-07 .. 1944-06) carries the level
+ *   forward (return 0 for that month, counted), so a position held into the gap earns nothing
+ *   instead of breaking the backtest, and the index resumes from the same level.
  * - open / high / low / volume: NaN (the library has monthly returns only); stated in `caveats`.
  */
 export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
@@ -425,7 +447,8 @@ export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
       const r = vw.values[t * N + i];
       loss.rowsRead++;
       if (Number.isNaN(r)) {
-        countLoss(loss, Number.isNaN(level) ? 'no return yet (industry not in the data)' : 'missing return after start (level NaN)',
+        if (!Number.isNaN(level)) close[(t + 1) * N + i] = level; // carried forward: return 0 while the portfolio is empty
+        countLoss(loss, Number.isNaN(level) ? 'no return yet (industry not in the data)' : 'missing return after start (level carried forward, return 0)',
           1, { date: vw.dates[t], industry: vw.assets[i] });
         continue;
       }
@@ -441,8 +464,16 @@ export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
   loss.notes.push('counts are monthly value-weighted returns (cells) chained into the close index');
   const src = `${parsed.source} [total-return index]`;
   const nan = () => createPanel(calendar, vw.assets, new Float64Array((T + 1) * N).fill(NaN), src);
+  const monthEnd = {
+    bookToMarket: beMeByMonth(parsed.blocks.sumBeSumMe, calendar[calendar.length - 1]),
+    avgFirmSize: parsed.blocks.avgFirmSize,
+    numFirms: parsed.blocks.numFirms,
+  };
   return {
     name: `French ${N} industry portfolios (CRSP ${parsed.vintage})`,
+    frequency: 'monthly',
+    periodsPerYear: 12,
+    monthEnd,
     calendar,
     industries: vw.assets.map((code) => ({ code, name: code })),
     industryBars: {
@@ -459,6 +490,31 @@ export function frenchToDataset(parsed: FrenchIndustryFile): MarketDataset {
       'open, high, low and volume are NaN: the French library publishes returns only.',
       'Industries are reassigned by SIC code at the end of each June (CRSP/Compustat); CRSP data have no survivorship bias.',
       `Source: Kenneth R. French Data Library, ${N} industry portfolios, CRSP vintage ${parsed.vintage}.`,
+      'Month-end series: average firm size and number of firms as published for each month; BE/ME (Sum of BE / Sum of ME) of row Y (book equity of fiscal year Y−1 over market equity of December Y−1) is used from the end of July Y to the end of June Y+1, one month after Fama-French form portfolios with it (end of June Y).',
+      'Lookbacks are calendar months on this calendar (6M = 6 rows); daily-window factors (volatility, trend, intraday proxies) are unavailable.',
     ],
   };
+}
+
+/**
+ * The annual BE/ME block as a month-end series: the row labelled year Y (dated Y-12-31 by the
+ * parser; BE of fiscal year Y−1 over ME of December Y−1, French's June-Y formation) is held at the
+ * month ends July Y .. June Y+1, i.e. first used one month after Fama-French use it. Months after
+ * `lastDate` are not produced.
+ */
+export function beMeByMonth(annual: Panel, lastDate: string): Panel {
+  const N = annual.assets.length, Y = annual.dates.length;
+  const dates: string[] = [];
+  const values: number[] = [];
+  for (let r = 0; r < Y; r++) {
+    const year = Number(annual.dates[r].slice(0, 4));
+    for (let k = 0; k < 12; k++) {
+      const m = 7 + k, y = year + (m > 12 ? 1 : 0), mo = ((m - 1) % 12) + 1;
+      const d = monthEndIso(y, mo);
+      if (d > lastDate) break;
+      dates.push(d);
+      for (let i = 0; i < N; i++) values.push(annual.values[r * N + i]);
+    }
+  }
+  return createPanel(dates, annual.assets, Float64Array.from(values), 'French BE/ME by month (July Y .. June Y+1)');
 }

@@ -137,6 +137,27 @@ export interface StockData {
   intraday?: IntradayBars;
 }
 
+/** Sampling frequency of a dataset's calendar: trading days, or one date per calendar month. */
+export type DataFrequency = 'daily' | 'monthly';
+
+/**
+ * Month-end industry series (valuation and firm counts) on calendar month-end dates
+ * (yyyy-mm-<last calendar day>, one row per month, independent of the trading calendar, so the
+ * history may start before the prices do). Each row is known at the last trading day of its month
+ * (daily datasets) or at its own date (monthly datasets), unless the loader states a later date
+ * (the French annual BE/ME is placed at the month end from which it is known). NaN = no value.
+ */
+export interface MonthEndSeries {
+  /** Index PE-TTM (x), vendor month-end value; 0 and negative masked by the loader. */
+  pe?: Panel;
+  /** Aggregate book-to-market (sum of BE / sum of ME), placed from the month it is known. */
+  bookToMarket?: Panel;
+  /** Average firm size (market cap, currency millions) of the industry's members. */
+  avgFirmSize?: Panel;
+  /** Number of firms in the industry portfolio. */
+  numFirms?: Panel;
+}
+
 export interface MarketDataset {
   /** Short name shown in reports, e.g. "simulator(seed=7)" or "CITIC L1 (Wind export)". */
   name: string;
@@ -151,4 +172,17 @@ export interface MarketDataset {
   losses: LossReport[];
   /** Free-form facts a report should state (survivorship bias, proxies, snapshots). */
   caveats: string[];
+  /**
+   * Calendar frequency: 'daily' (a trading calendar) or 'monthly' (one date per month, e.g. the
+   * French industry files). Absent = inferred by `datasetFrequency` (src/data/frequency.ts).
+   */
+  frequency?: DataFrequency;
+  /**
+   * Calendar periods per year, for annualizing per-period statistics of the close series: 12 for
+   * monthly data, the trading calendar's own days per year for daily data. Absent = computed by
+   * `datasetPeriodsPerYear`.
+   */
+  periodsPerYear?: number;
+  /** Month-end industry series (valuation, size, firm counts), when the source has them. */
+  monthEnd?: MonthEndSeries;
 }

@@ -5,9 +5,13 @@
  */
 import { RotationError } from '../errors.js';
 import { countLoss, newLossReport } from '../data/loss.js';
-import type { IndustryBars, MarketDataset } from '../data/types.js';
+import type { DataFrequency, IndustryBars, MarketDataset, MonthEndSeries } from '../data/types.js';
+import { datasetFrequency, knownMonthAt, lastRowOfMonth, monthIndex } from '../data/frequency.js';
 import type { Panel } from '../panel/panel.js';
 import type { FactorCache, FactorComputeOptions, FactorDefinition, FactorInput, FactorResult } from './types.js';
+
+/** Trading days per month of the daily lookbacks (1M = 20, 3M = 60, 6M = 120, 12M = 240 rows). */
+export const TRADING_DAYS_PER_MONTH = 20;
 
 /** Default minimum number of industries with a value for a date to be kept. */
 export const DEFAULT_MIN_INDUSTRIES = 5;
@@ -66,8 +70,15 @@ export function datasetInputs(dataset: MarketDataset): Set<FactorInput> {
   if (membershipSchemes(dataset).length > 0) out.add('membership');
   if ((dataset.stocks?.fundamentals?.length ?? 0) > 0) out.add('fundamentals');
   if ((dataset.stocks?.forecasts?.length ?? 0) > 0) out.add('forecasts');
+  if (datasetFrequency(dataset) === 'daily') out.add('calendar.daily');
+  const me = dataset.monthEnd as (MonthEndSeries & Record<string, Panel | undefined>) | undefined;
+  for (const f of MONTH_END_FIELDS) if (hasFinite(me?.[f])) out.add(`monthEnd.${f}` as FactorInput);
   return out;
 }
+
+/** The month-end series a factor may read (MarketDataset.monthEnd). */
+export type MonthEndField = keyof MonthEndSeries;
+const MONTH_END_FIELDS: readonly MonthEndField[] = Object.freeze(['pe', 'bookToMarket', 'avgFirmSize', 'numFirms'] as MonthEndField[]);
 
 /** The inputs of `inputs` the dataset lacks, in the given order. */
 export function missingInputs(dataset: MarketDataset, inputs: readonly FactorInput[]): FactorInput[] {
@@ -89,6 +100,8 @@ export interface FactorContext {
   readonly industries: readonly string[];
   readonly cache: FactorCache;
   readonly scheme?: string;
+  /** Calendar frequency of the dataset ('daily' or 'monthly'). */
+  readonly frequency: DataFrequency;
   /** Record why cell (date k, industry j) is NaN. The first reason recorded for a cell wins. */
   miss(k: number, j: number, reason: string): void;
   /** Record a reason for every industry of date k. */
@@ -101,11 +114,16 @@ export type FactorKernel = (ctx: FactorContext) => Float64Array;
 /** The descriptive part of a factor (everything except `compute` and the fixed frequency). */
 export type FactorSpec = Omit<FactorDefinition, 'compute' | 'frequency'>;
 
-/** Build a frozen factor record from its description and kernel; `compute` runs `runFactor`. */
+/**
+ * Build a frozen factor record from its description and kernel; `compute` runs `runFactor`. A
+ * lookback in trading days (> 0) adds the input 'calendar.daily': such a factor is unavailable on
+ * monthly data, and computing it there is FACTOR_NEEDS_DAILY_DATA.
+ */
 export function defineFactor(spec: FactorSpec, kernel: FactorKernel): FactorDefinition {
+  const dailyRows = spec.lookback.unit === 'trading days' && spec.lookback.value > 0 && !spec.inputs.includes('calendar.daily');
   const def: FactorDefinition = {
     ...spec,
-    inputs: Object.freeze([...spec.inputs]),
+    inputs: Object.freeze(dailyRows ? [...spec.inputs, 'calendar.daily' as FactorInput] : [...spec.inputs]),
     lookback: Object.freeze({ ...spec.lookback }),
     frequency: 'monthly',
     compute: (dataset, dates, options) => runFactor(def, kernel, dataset, dates, options),
@@ -126,6 +144,12 @@ export function runFactor(
   def: FactorDefinition, kernel: FactorKernel, dataset: MarketDataset, dates: readonly string[], options: FactorComputeOptions = {},
 ): FactorResult {
   const missing = missingInputs(dataset, def.inputs);
+  if (missing.includes('calendar.daily')) {
+    throw new RotationError('FACTOR_NEEDS_DAILY_DATA',
+      `Factor ${def.id} reads trading-day windows (lookback ${def.lookback.value} ${def.lookback.unit}); dataset "${dataset.name}" is monthly`,
+      { factor: def.id, dataset: dataset.name, lookback: `${def.lookback.value} ${def.lookback.unit}` },
+      'use a month-based factor on monthly data (availableFactors(dataset) lists them), or a daily dataset for this factor');
+  }
   if (missing.length) {
     throw new RotationError('FACTOR_MISSING_INPUT', `Factor ${def.id} needs ${missing.join(', ')}, which dataset "${dataset.name}" lacks`,
       { factor: def.id, dataset: dataset.name, missing },
@@ -153,7 +177,7 @@ export function runFactor(
   const K = dates.length, J = industries.length;
   const reasons: (string | undefined)[] = new Array(K * J);
   const ctx: FactorContext = {
-    id: def.id, dataset, dates, rows, calendar, industries, cache, scheme: options.scheme,
+    id: def.id, dataset, dates, rows, calendar, industries, cache, scheme: options.scheme, frequency: datasetFrequency(dataset),
     miss: (k, j, reason) => { if (reasons[k * J + j] === undefined) reasons[k * J + j] = reason; },
     missDate: (k, reason) => { for (let j = 0; j < J; j++) if (reasons[k * J + j] === undefined) reasons[k * J + j] = reason; },
   };
@@ -251,3 +275,72 @@ export function historyReason(L: number, unit = 'trading days'): string {
 
 /** Reason for NaN inputs inside a daily window. */
 export const MISSING_WINDOW = 'missing input data in the lookback window';
+
+/**
+ * The row `months` calendar months before row t, for price windows:
+ * - daily data: t − 20·months (trading-day rows, the A-share convention 1M = 20 trading days);
+ * - monthly data: the row of calendar month month(t) − months (−1 when that month is not in the
+ *   calendar, so a gap in monthly data never silently stretches the window).
+ * Returns −1 when the row is before the start of the calendar.
+ */
+export function monthsBackRow(ctx: FactorContext, t: number, months: number): number {
+  if (ctx.frequency === 'daily') {
+    const r = t - TRADING_DAYS_PER_MONTH * months;
+    return r >= 0 ? r : -1;
+  }
+  const byMonth = cached(ctx.cache, 'cal:lastRowOfMonth', () => lastRowOfMonth(ctx.calendar));
+  return byMonth.get(monthIndex(ctx.calendar[t]) - months) ?? -1;
+}
+
+/** The lookback in rows of a month-based price window on this dataset: 20·months (daily) or months (monthly). */
+export function monthRows(ctx: FactorContext, months: number): number {
+  return ctx.frequency === 'daily' ? TRADING_DAYS_PER_MONTH * months : months;
+}
+
+/** A month-end series aligned to the factor's industries: values[(m − first)·J + j] for month index m. */
+export interface MonthEndMatrix {
+  /** Month index (12·year + month − 1) of row 0. */
+  first: number;
+  months: number;
+  values: Float64Array;
+}
+
+/** `dataset.monthEnd[field]` as a month-index x industries matrix (NaN where absent). Cached. Duplicate months: MONTHEND_DUPLICATE_MONTH. */
+export function monthEndField(ctx: FactorContext, field: MonthEndField): MonthEndMatrix {
+  return cached(ctx.cache, `monthEnd:${field}`, () => {
+    const panel = ctx.dataset.monthEnd?.[field];
+    const J = ctx.industries.length;
+    if (!panel || panel.dates.length === 0) return { first: 0, months: 0, values: new Float64Array(0) };
+    const first = monthIndex(panel.dates[0]), M = monthIndex(panel.dates[panel.dates.length - 1]) - first + 1;
+    const values = new Float64Array(M * J).fill(NaN);
+    const N = panel.assets.length;
+    const col = new Map(panel.assets.map((a, i) => [a, i]));
+    const seen = new Set<number>();
+    for (let r = 0; r < panel.dates.length; r++) {
+      const m = monthIndex(panel.dates[r]) - first;
+      if (seen.has(m)) {
+        throw new RotationError('MONTHEND_DUPLICATE_MONTH', `monthEnd.${field} has two rows in the month of ${panel.dates[r]}`,
+          { factor: ctx.id, dataset: ctx.dataset.name, date: panel.dates[r] }, 'keep one row per calendar month (the month end)');
+      }
+      seen.add(m);
+      for (let j = 0; j < J; j++) {
+        const i = col.get(ctx.industries[j]);
+        if (i === undefined) continue;
+        const v = panel.values[r * N + i];
+        if (Number.isFinite(v)) values[m * J + j] = v;
+      }
+    }
+    return { first, months: M, values };
+  });
+}
+
+/** Value of a month-end matrix at month index m for industry j (NaN outside its range). */
+export function monthEndAt(x: MonthEndMatrix, J: number, m: number, j: number): number {
+  const r = m - x.first;
+  return r >= 0 && r < x.months ? x.values[r * J + j] : NaN;
+}
+
+/** The latest month whose month-end value is known at calendar row t (see `knownMonthAt` in src/data/frequency.ts). */
+export function knownMonth(ctx: FactorContext, t: number): number {
+  return knownMonthAt(ctx.calendar, t, ctx.frequency);
+}

@@ -140,7 +140,9 @@ export function factorDictionarySection(): { title: string; markdown: string } {
   const all = factorRegistry();
   const lines: string[] = [
     `${all.length} factors, evaluated monthly at the rebalance dates (the last trading day of each month). ` +
-      'Trading-day lookbacks count rows of the trading calendar (1M = 20, 3M = 60, 6M = 120, 12M = 240 trading days). ' +
+      'Lookbacks are frequency-aware: on daily data a month is 20 trading days (1M = 20, 3M = 60, 6M = 120, 12M = 240 rows); ' +
+      'on monthly data (the French industry files) months are calendar months (6M = 6 rows), and a factor with a trading-day lookback ' +
+      '(input `calendar.daily`) is unavailable there (asking for it is `FACTOR_NEEDS_DAILY_DATA`). Month-end series (`monthEnd.*`) are read by calendar month. ' +
       'Direction +1: a higher value is expected to outperform; −1: a lower value. ' +
       'A date with fewer than 5 industries with a value is set to NaN and counted in the factor\'s loss report; ' +
       'a factor whose inputs a dataset lacks is reported by `availableFactors(dataset)` with the missing inputs, never computed as zero.',

@@ -3,14 +3,17 @@
  * momentum, volatility, volume change, crowding, trend strength. Everything at date t reads rows
  * <= t of the trading calendar only.
  *
- * Months are counted in trading days (the A-share convention): 1M = 20, 3M = 60, 6M = 120,
- * 12M = 240 trading days (CITIC and the simulator have ~244 a year).
+ * On daily data months are counted in trading days (the A-share convention): 1M = 20, 3M = 60,
+ * 6M = 120, 12M = 240 trading days (CITIC and the simulator have ~244 a year). The momentum
+ * factors are month-based and run on monthly data too (calendar months there); the others read
+ * trading-day windows and are daily-only (FACTOR_NEEDS_DAILY_DATA on monthly data).
  */
-import { cached, dailyField, defineFactor, historyReason, MISSING_WINDOW, type FactorContext } from './engine.js';
+import { cached, dailyField, defineFactor, historyReason, MISSING_WINDOW, monthRows, monthsBackRow, TRADING_DAYS_PER_MONTH, type FactorContext } from './engine.js';
 import type { FactorDefinition } from './types.js';
+import { monthIndex } from '../data/frequency.js';
 
 /** Trading days per month used by the lookbacks. */
-export const TD_MONTH = 20;
+export const TD_MONTH = TRADING_DAYS_PER_MONTH;
 /** Trading days per year used by the lookbacks (12 x 20). */
 export const TD_YEAR = 240;
 /** Annualization of daily volatility (conventions.md: 252 daily). */
@@ -19,6 +22,7 @@ export const DAILY_PER_YEAR = 252;
 export const MIN_WINDOW_SHARE = 0.8;
 
 const PIT_DAILY = 'Reads daily bars dated on or before t only (rows t − lookback .. t of the trading calendar).';
+const PIT_MONTHS = 'Reads closes dated on or before t only (rows t − lookback .. t; months are 20 trading days on daily data, calendar months on monthly data).';
 
 /** Daily simple returns r[s, j] = C[s, j]/C[s−1, j] − 1 (NaN at s = 0 or when either close is missing). Cached. */
 export function dailyReturns(ctx: FactorContext): Float64Array {
@@ -68,30 +72,45 @@ function perCell(ctx: FactorContext, L: number, cell: (t: number, j: number) => 
 }
 
 function momentumFactor(id: string, far: number, near: number, direction: 1 | -1, definition: string): FactorDefinition {
-  const formula = near === 0 ? `C_t / C_{t−${far}} − 1` : `C_{t−${near}} / C_{t−${far}} − 1`;
+  const formula = near === 0
+    ? `C_t / C_{t−${far}M} − 1  (daily data: ${far}M = ${far * TD_MONTH} trading days; monthly data: ${far} calendar months)`
+    : `C_{t−${near}M} / C_{t−${far}M} − 1  (daily data: 1M = ${TD_MONTH} trading days; monthly data: calendar months)`;
   return defineFactor({
     id, family: 'technical', definition, formula,
-    inputs: ['industryBars.close'], lookback: { value: far, unit: 'trading days' }, direction,
-    pointInTime: PIT_DAILY,
+    inputs: ['industryBars.close'], lookback: { value: far, unit: 'months' }, direction,
+    pointInTime: PIT_MONTHS,
   }, (ctx) => {
     const C = dailyField(ctx, 'close'), J = ctx.industries.length;
-    return perCell(ctx, far, (t, j) => {
-      const a = C[(t - far) * J + j], b = C[(t - near) * J + j];
-      return a > 0 && b > 0 ? b / a - 1 : NaN;
-    });
+    const K = ctx.dates.length, out = new Float64Array(K * J).fill(NaN);
+    for (let k = 0; k < K; k++) {
+      const t = ctx.rows[k];
+      const tf = monthsBackRow(ctx, t, far), tn = near === 0 ? t : monthsBackRow(ctx, t, near);
+      if (tf < 0 || tn < 0) {
+        const beforeStart = ctx.frequency === 'daily' || monthIndex(ctx.calendar[t]) - far < monthIndex(ctx.calendar[0]);
+        ctx.missDate(k, beforeStart ? historyReason(monthRows(ctx, far), ctx.frequency === 'daily' ? 'trading days' : 'months')
+          : 'month missing from the monthly calendar in the lookback');
+        continue;
+      }
+      for (let j = 0; j < J; j++) {
+        const a = C[tf * J + j], b = C[tn * J + j];
+        if (a > 0 && b > 0) out[k * J + j] = b / a - 1;
+        else ctx.miss(k, j, MISSING_WINDOW);
+      }
+    }
+    return out;
   });
 }
 
-/** 1-month momentum (short-term reversal expected): C_t/C_{t−20} − 1. */
-export const mom1m = momentumFactor('mom_1m', TD_MONTH, 0, -1,
-  'Industry index return over the last month (20 trading days); short-term reversal expected in A-share industries.');
-/** 3-month momentum: C_t/C_{t−60} − 1. */
-export const mom3m = momentumFactor('mom_3m', 3 * TD_MONTH, 0, 1, 'Industry index return over the last 3 months (60 trading days).');
-/** 6-month momentum: C_t/C_{t−120} − 1. */
-export const mom6m = momentumFactor('mom_6m', 6 * TD_MONTH, 0, 1, 'Industry index return over the last 6 months (120 trading days).');
-/** 12-1 momentum: C_{t−20}/C_{t−240} − 1 (skips the most recent month). */
-export const mom12m1 = momentumFactor('mom_12_1', TD_YEAR, TD_MONTH, 1,
-  'Industry index return over the last 12 months skipping the most recent month (t−240 .. t−20 trading days).');
+/** 1-month momentum (short-term reversal expected): C_t/C_{t−1M} − 1. */
+export const mom1m = momentumFactor('mom_1m', 1, 0, -1,
+  'Industry index return over the last month (20 trading days on daily data, 1 calendar month on monthly data); short-term reversal expected in A-share industries.');
+/** 3-month momentum: C_t/C_{t−3M} − 1. */
+export const mom3m = momentumFactor('mom_3m', 3, 0, 1, 'Industry index return over the last 3 months (60 trading days, or 3 calendar months on monthly data).');
+/** 6-month momentum: C_t/C_{t−6M} − 1. */
+export const mom6m = momentumFactor('mom_6m', 6, 0, 1, 'Industry index return over the last 6 months (120 trading days, or 6 calendar months on monthly data).');
+/** 12-1 momentum: C_{t−1M}/C_{t−12M} − 1 (skips the most recent month). */
+export const mom12m1 = momentumFactor('mom_12_1', 12, 1, 1,
+  'Industry index return over the last 12 months skipping the most recent month (t−240 .. t−20 trading days, or t−12 .. t−1 calendar months on monthly data).');
 
 /**
  * Residual (beta-adjusted) 12-1 momentum: over W = rows t−239 .. t−20 (220 daily returns),

@@ -15,14 +15,26 @@ export const FACTOR_FAMILIES: readonly FactorFamily[] = Object.freeze(['valuatio
  * A named data requirement. 'industryBars.<field>' = that industry bar panel with at least one
  * finite value; 'industryIntraday' = industry intraday bars covering at least one industry;
  * 'membership' = stock → industry membership records for the dataset's industries;
- * 'fundamentals' / 'forecasts' = stock quarterly reports / analyst forecasts.
+ * 'fundamentals' / 'forecasts' = stock quarterly reports / analyst forecasts;
+ * 'calendar.daily' = a daily trading calendar (a factor whose windows are trading-day rows, e.g. a
+ * daily volatility, lists it; on monthly data it is unavailable and asking for it is
+ * FACTOR_NEEDS_DAILY_DATA); 'monthEnd.<field>' = that month-end series (MarketDataset.monthEnd)
+ * with at least one finite value.
  */
 export type FactorInput =
   | 'industryBars.open' | 'industryBars.high' | 'industryBars.low' | 'industryBars.close' | 'industryBars.volume'
   | 'industryBars.amount' | 'industryBars.turnover'
   | 'industryBars.pe' | 'industryBars.pb' | 'industryBars.ps' | 'industryBars.dividendYield'
-  | 'industryIntraday' | 'membership' | 'fundamentals' | 'forecasts';
+  | 'industryIntraday' | 'membership' | 'fundamentals' | 'forecasts'
+  | 'calendar.daily'
+  | 'monthEnd.pe' | 'monthEnd.bookToMarket' | 'monthEnd.avgFirmSize' | 'monthEnd.numFirms';
 
+/**
+ * How far back a factor reads. 'trading days' = rows of a daily calendar (daily data only);
+ * 'months' = calendar months: on monthly data the row of the same calendar month m months earlier,
+ * on daily data m × 20 trading days for price windows (TRADING_DAYS_PER_MONTH) and the month-end
+ * row m calendar months earlier for month-end series.
+ */
 export interface Lookback {
   value: number;
   unit: 'trading days' | 'quarters' | 'months';

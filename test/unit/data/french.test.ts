@@ -22,7 +22,10 @@ import {
   parseIndustryCountArg,
   unzipSingleEntry,
 } from '../../../src/data/frenchDownload.js';
+import { beMeByMonth } from '../../../src/data/french.js';
 import { periodReturns } from '../../../src/data/calendar.js';
+import { computeFactor } from '../../../src/factors/registry.js';
+import { forwardReturnPanel, forwardReturnsFromPrices } from '../../../src/evaluate/forwardReturns.js';
 import { at } from '../../../src/panel/panel.js';
 import { throwsCode } from '../assertions.js';
 
@@ -284,9 +287,9 @@ test('french: frenchToDataset builds a monthly total-return index from VW return
   close(at(c, 1, 0), 1.01);
   close(at(c, 2, 0), 1.01 * 1.03);
   close(at(c, 3, 0), 1.01 * 1.03 * 0.985);
-  // Bb: return missing in 2000-01 -> that level NaN, the index resumes from the last level.
+  // Bb: return missing in 2000-01 -> the level is carried forward (return 0), then resumes.
   close(at(c, 1, 1), 1.02);
-  assert.ok(Number.isNaN(at(c, 2, 1)));
+  assert.equal(at(c, 2, 1), at(c, 1, 1));
   close(at(c, 3, 1), 1.02 * 1.005);
   for (const k of ['open', 'high', 'low', 'volume'] as const) {
     assert.ok(Array.from(ds.industryBars[k].values).every(Number.isNaN), k);
@@ -294,7 +297,7 @@ test('french: frenchToDataset builds a monthly total-return index from VW return
   assert.ok(ds.caveats.some((s) => /open, high, low and volume are NaN/.test(s)));
   const last = ds.losses[ds.losses.length - 1];
   assertBalanced(last);
-  assert.equal(last.dropped['missing return after start (level NaN)'], 1);
+  assert.equal(last.dropped['missing return after start (level carried forward, return 0)'], 1);
 });
 
 test('french: frenchToDataset on the 49-industry file: returns recoverable, late starters based at 1', { skip: sharedSkip(49) }, () => {
@@ -311,7 +314,7 @@ test('french: frenchToDataset on the 49-industry file: returns recoverable, late
     for (let i = 0; i < N; i++) {
       const a = vw.values[t * N + i], b = r.values[(t + 1) * N + i];
       if (Number.isNaN(b)) continue;
-      close(b, a, 1e-9);
+      close(b, Number.isNaN(a) ? 0 : a, 1e-9); // a missing return inside the series: level carried forward (return 0)
       compared++;
     }
   }
@@ -419,4 +422,126 @@ test('frenchDownload: download pipeline with an injected fetch (no network): unz
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Other vintages, bad files, month-end series, and the momentum spread against an independent computation.
+
+test('french: other vintages load: no "by CMPT_IND_RETS", count merged into line 1, padding differing by block, Fama-French copyright', () => {
+  const base = miniFile().split('\r\n');
+  const v1 = [...base];
+  v1[0] = 'This file was created using the 202312 CRSP database.';
+  const merged = ['This file was created using the 202312 CRSP database. It contains value- and equal-weighted returns for 2 industry portfolios.', ...base.slice(2)];
+  for (const lines of [v1, merged]) {
+    const edited = lines.map((l) => (l === 'Copyright 2021 Kenneth R. French' ? 'Copyright 2024 Eugene F. Fama and Kenneth R. French' : l));
+    // the equal-weighted block's header without padding (newer files trim the names)
+    const ew = edited.findIndex((l) => l.trim() === 'Average Equal Weighted Returns -- Monthly');
+    edited[ew + 1] = ',Aa,Bb';
+    const f = parseFrenchIndustryText(edited.join('\n'), 'new.csv');
+    assert.equal(f.vintage, '202312');
+    assert.deepEqual(f.industries, ['Aa', 'Bb']);
+    close(at(f.blocks.ewMonthly, 0, 1), 0.02);
+  }
+  // a header naming other industries in a later block is still an error
+  const bad = [...base];
+  const nf = bad.findIndex((l) => l.trim() === 'Number of Firms in Portfolios');
+  bad[nf + 1] = ',Aa,Cc';
+  throwsCode(() => parseFrenchIndustryText(bad.join('\n'), 'bad.csv'), 'FRENCH_BAD_HEADER');
+});
+
+test('french: a missing block, a daily file and a file of another kind -> named errors saying what was expected', () => {
+  const lines = miniFile().split('\r\n');
+  const at0 = lines.findIndex((l) => l.trim() === 'Average Firm Size');
+  const cut = [...lines.slice(0, at0), ...lines.slice(at0 + 6)];
+  const e = throwsCode(() => parseFrenchIndustryText(cut.join('\n'), 'cut.csv'), 'FRENCH_MISSING_BLOCK');
+  assert.deepEqual(e.where.missing, ['Average Firm Size']);
+  const daily = [
+    'This file was created using the 202312 CRSP database.', 'It contains value- and equal-weighted returns for 2 industry portfolios.', '',
+    '  Average Value Weighted Returns -- Daily', ',Aa,Bb', '19260701,   0.56,  -0.07', '',
+  ].join('\n');
+  const d = throwsCode(() => parseFrenchIndustryText(daily, 'daily.csv'), 'FRENCH_DAILY_FILE');
+  assert.ok((d.where.expected as string[]).includes('Average Firm Size'));
+  const sw = throwsCode(() => parseFrenchIndustryText('日期,农林牧渔\n2021-01-04,1000\n', 'sw.csv'), 'FRENCH_BAD_PREAMBLE');
+  assert.match(String(sw.where.expected), /CRSP database/);
+});
+
+test('french: month-end series: BE/ME row Y held July Y .. June Y+1, size and firm counts as published, monthly frequency', () => {
+  const f = parseFrenchIndustryText(miniFile(), 'mini.csv');
+  const ds = frenchToDataset(f);
+  assert.equal(ds.frequency, 'monthly');
+  assert.equal(ds.periodsPerYear, 12);
+  const bm = ds.monthEnd!.bookToMarket!;
+  // row 1999 (10.00, 2.50) from 1999-07-31; the data end 2000-02-29 cuts the rest; row 2000 starts 2000-07 (after the data)
+  assert.deepEqual(bm.dates, ['1999-07-31', '1999-08-31', '1999-09-30', '1999-10-31', '1999-11-30', '1999-12-31', '2000-01-31', '2000-02-29']);
+  assert.deepEqual([...bm.values].slice(0, 2), [10, 2.5]);
+  assert.equal(bm.values[15], 2.5);
+  assert.equal(ds.monthEnd!.numFirms, f.blocks.numFirms);
+  // the full 12-month hold and the switch to the next row
+  const annual = { dates: ['1990-12-31', '1991-12-31'], assets: ['A'], values: Float64Array.from([1, 2]) };
+  const m = beMeByMonth(annual, '1992-12-31');
+  assert.equal(m.dates.length, 24);
+  assert.equal(m.dates[0], '1990-07-31');
+  assert.equal(m.values[m.dates.indexOf('1991-06-30')], 1);
+  assert.equal(m.values[m.dates.indexOf('1991-07-31')], 2);
+  assert.equal(m.dates.indexOf('1990-06-30'), -1); // not known before July of its year
+});
+
+/**
+ * Independent reference, plain JS on the raw text (no project code): VW monthly block, r = x/100,
+ * -99.99/-999 missing; at formation month t, mom = Π(1 + r_s) − 1 over s = t−5..t (all six valid);
+ * spread_t = mean(r_{t+1}, 3 highest mom) − mean(r_{t+1}, 3 lowest), over industries with a valid
+ * mom and r_{t+1}.
+ */
+function referenceMomentumSpread(text: string, from: string, to: string): Map<string, number> {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => l.trim() === 'Average Value Weighted Returns -- Monthly');
+  const keys: string[] = [];
+  const R: number[][] = [];
+  for (let i = start + 2; i < lines.length && lines[i].trim() !== ''; i++) {
+    const p = lines[i].split(',');
+    keys.push(p[0].trim());
+    R.push(p.slice(1).map((x) => (x.trim() === '-99.99' || x.trim() === '-999' ? NaN : parseFloat(x) / 100)));
+  }
+  const out = new Map<string, number>();
+  for (let i = 5; i + 1 < keys.length; i++) {
+    if (keys[i] < from || keys[i] > to) continue;
+    const cand: { mom: number; next: number }[] = [];
+    for (let j = 0; j < R[i].length; j++) {
+      let g = 1, ok = true;
+      for (let s = i - 5; s <= i; s++) { if (Number.isNaN(R[s][j])) ok = false; g *= 1 + R[s][j]; }
+      if (ok && !Number.isNaN(R[i + 1][j])) cand.push({ mom: g - 1, next: R[i + 1][j] });
+    }
+    cand.sort((a, b) => b.mom - a.mom);
+    const top = cand.slice(0, 3), bot = cand.slice(-3);
+    out.set(keys[i], top.reduce((a, c) => a + c.next, 0) / 3 - bot.reduce((a, c) => a + c.next, 0) / 3);
+  }
+  return out;
+}
+
+test('french: 6-month momentum spread (top 3 − bottom 3, 1963-07 .. 1995-07) of the pipeline equals an independent computation to 1e-9', { skip: sharedSkip(49) }, () => {
+  const ref = referenceMomentumSpread(sharedText(49), '196307', '199507');
+  assert.equal(ref.size, 12 * 32 + 1);
+  const ds = frenchToDataset(parseFrenchIndustryFile(frenchSharedFile(49)));
+  const dates = ds.calendar.filter((d) => d >= '1963-07-31' && d <= '1995-07-31');
+  const mom = computeFactor('mom_6m', ds, dates).panel;
+  const fwd = forwardReturnPanel(forwardReturnsFromPrices(ds.industryBars.close, { horizons: [1], rebalance: ds.calendar, periodsPerYear: 12 }), 1);
+  const N = ds.industries.length;
+  const spreads: number[] = [];
+  for (let k = 0; k < dates.length; k++) {
+    const t = fwd.dates.indexOf(dates[k]);
+    const cand: { mom: number; next: number }[] = [];
+    for (let j = 0; j < N; j++) {
+      const m = mom.values[k * N + j], r = fwd.values[t * N + j];
+      if (m === m && r === r) cand.push({ mom: m, next: r });
+    }
+    cand.sort((a, b) => b.mom - a.mom);
+    const s = cand.slice(0, 3).reduce((a, c) => a + c.next, 0) / 3 - cand.slice(-3).reduce((a, c) => a + c.next, 0) / 3;
+    const key = dates[k].slice(0, 4) + dates[k].slice(5, 7);
+    const want = ref.get(key)!;
+    assert.ok(Math.abs(s - want) <= 1e-9, `${key}: pipeline ${s} vs reference ${want}`);
+    spreads.push(s);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(Math.abs(mean(spreads) - mean([...ref.values()])) <= 1e-9);
+  assert.ok(mean(spreads) > 0); // industry momentum paid over the period
 });

@@ -84,7 +84,7 @@ function targetStages(opts: AllocateOptions, state: CommandState) {
   return [
     { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       state.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
-      state.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
+      state.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
       if (needsSolver(state.spec.allocator)) state.solver = await loadSolver();
     } },
     { name: 'factors, ICs, the spec\'s composite score and allocator walk', run: () => {

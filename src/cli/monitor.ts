@@ -63,9 +63,9 @@ export function monitorFiles(r: MonitorReport, dir: string): OutputFile[] {
 export async function monitorCommand(opts: MonitorOptions): Promise<{ report: MonitorReport; dir: string }> {
   const s: { ds?: MarketDataset; spec?: ModelSpec; study?: FactorStudy; report?: MonitorReport; dir?: string } = {};
   await runStages([
-    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: () => {
+    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
-      s.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
+      s.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
     } },
     { name: 'the spec\'s factors and their rank ICs', run: () => { s.study = factorStudy(s.ds!, [s.spec!.composite.horizon], s.spec!.calendar.frequency, { minIndustries: opts.dataOptions?.minIndustries }); } },
     { name: 'rolling ICs, alerts and factor health', run: () => {

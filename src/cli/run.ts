@@ -5,10 +5,8 @@
  * (schemas: docs/outputs.md). Every file is computed before any is written (outputs.ts).
  */
 import path from 'node:path';
-import { RotationError } from '../errors.js';
 import { simulateMarket } from '../data/simulator.js';
-import { loadCiticIndustry, loadExportsDir } from '../data/citic.js';
-import { hasSharedData, sharedDataDir } from '../data/paths.js';
+import { loadNamedDataset } from '../data/datasets.js';
 import { monthEndRebalanceDates } from '../data/calendar.js';
 import { coverageHeadline, datasetSummary, industryCoverage, rebalanceSummary } from '../data/coverage.js';
 import { formatLossReport, totalDropped } from '../data/loss.js';
@@ -49,19 +47,12 @@ export interface RunOptions {
 }
 
 /**
- * Load the dataset named by --data: "sim" (simulator with `seed`), "citic" (shared CITIC L1), or a
- * folder of exports, with the data flags' loader options (decimal, date format, loss limit, ...).
+ * Load the dataset named by --data (src/data/datasets.ts): "sim" (simulator with `seed`), "citic"
+ * (shared CITIC L1 with the Wind PE), "sw" (Shenwan L1 with the Wind PE), "french49" etc. (the
+ * French industry files, monthly), or a folder of exports, with the data flags' loader options.
  */
-export function loadDataset(data: string, seed: number, load: LoadOptions = {}): MarketDataset {
-  if (data === 'sim') return simulateMarket({ seed }).dataset;
-  if (data === 'citic') {
-    if (!hasSharedData('citic_l1_industry')) {
-      throw new RotationError('RUN_NO_SHARED_DATA', 'The CITIC data folder was not found', { tried: path.join(sharedDataDir(), 'citic_l1_industry') },
-        'place the shared data beside the project (../shared/data) or set ROTATION_SHARED_DATA');
-    }
-    return loadCiticIndustry(undefined, { extendCloseWithWide: true, strict: load.strict, asOf: load.asOf });
-  }
-  return loadExportsDir(path.resolve(data), load);
+export function loadDataset(data: string, seed: number, load: LoadOptions = {}): Promise<MarketDataset> {
+  return loadNamedDataset(data, { seed, load });
 }
 
 /** Folder name of a dataset: lower case, non-alphanumerics to '_'. */
@@ -125,7 +116,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
-      s.ds = loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
+      s.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
       s.outDir = path.resolve(opts.out, datasetSlug(s.ds.name));
       checkWritable(path.join(s.outDir, 'summary.md'));
       s.solver = await loadSolver();

@@ -15,7 +15,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RotationError } from '../errors.js';
-import { loadCiticIndustry, loadExportsDir } from './citic.js';
+import { loadCiticIndustry, loadExportsDir, type LoadOptions } from './citic.js';
 import { readWorkbook } from './excel.js';
 import { FRENCH_INDUSTRY_COUNTS, frenchSharedFile, frenchToDataset, parseFrenchIndustryFile, type FrenchIndustryCount } from './french.js';
 import { calendarPeriodsPerYear, datasetFrequency, datasetPeriodsPerYear } from './frequency.js';
@@ -30,6 +30,8 @@ export interface NamedDatasetOptions {
   seed?: number;
   /** CITIC: attach the Wind PE (default true). */
   citicPe?: boolean;
+  /** Loader options for a folder of exports (and strict / asOf for CITIC): the CLI's data flags. */
+  load?: LoadOptions;
 }
 
 /** The dataset names `loadNamedDataset` knows besides a folder path. */
@@ -59,8 +61,8 @@ function withFrequency(ds: MarketDataset): MarketDataset {
  * PE-TTM of sheet 中信TTM (PE before 2004-12 is a formula without a cached value: counted missing).
  * VAL_CODES_MISMATCH when the sheet's codes are not the 30 CITIC industries.
  */
-export async function loadCiticWithPe(): Promise<MarketDataset> {
-  const ds = loadCiticIndustry(undefined, { extendCloseWithWide: true });
+export async function loadCiticWithPe(options: { extendCloseWithWide?: boolean; strict?: boolean; asOf?: string } = { extendCloseWithWide: true }): Promise<MarketDataset> {
+  const ds = loadCiticIndustry(undefined, options);
   const wb = await readWorkbook(valuationWorkbookFile());
   const pe = readPeSheet(wb, PE_SHEETS.citic);
   checkPeCodes(pe.panel, ds.industries, { file: wb.source, sheet: PE_SHEETS.citic, dataset: ds.name });
@@ -80,9 +82,10 @@ export async function loadNamedDataset(name: string, options: NamedDatasetOption
   if (name === 'sim') return withFrequency(simulateMarket({ seed: options.seed ?? 7 }).dataset);
   if (name === 'citic') {
     requireShared('citic_l1_industry', 'CITIC');
-    if (options.citicPe === false) return withFrequency(loadCiticIndustry(undefined, { extendCloseWithWide: true }));
+    const citicOptions = { extendCloseWithWide: true, strict: options.load?.strict, asOf: options.load?.asOf };
+    if (options.citicPe === false) return withFrequency(loadCiticIndustry(undefined, citicOptions));
     requireShared(VALUATION_DIR, 'SW/CITIC valuation');
-    return withFrequency(await loadCiticWithPe());
+    return withFrequency(await loadCiticWithPe(citicOptions));
   }
   if (name === 'sw') {
     requireShared(VALUATION_DIR, 'SW/CITIC valuation');
@@ -103,7 +106,7 @@ export async function loadNamedDataset(name: string, options: NamedDatasetOption
     // the one single-file dataset: a French industry file (another file is FRENCH_BAD_PREAMBLE saying what was expected)
     return withFrequency(frenchToDataset(parseFrenchIndustryFile(name)));
   }
-  return withFrequency(loadExportsDir(path.resolve(name)));
+  return withFrequency(loadExportsDir(path.resolve(name), options.load));
 }
 
 export { datasetPeriodsPerYear };

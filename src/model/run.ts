@@ -99,11 +99,16 @@ export function windowResults(bt: BacktestResult, split: string): WindowResult[]
   return [row('whole', bt), row('in-sample', inSample), ...(outOfSample ? [row('out-of-sample', outOfSample)] : [])];
 }
 
-/** Backtest target weights on the dataset's daily closes with the spec's costs and execution. */
+/**
+ * Backtest target weights on the dataset's closes with the spec's costs and execution; the series'
+ * periods per year are the dataset's own (12 on monthly data, the trading calendar's on daily data)
+ * when it states them, else the engine's daily default.
+ */
 export function backtestModelWeights(spec: ModelSpec, ds: MarketDataset, weights: Panel, rebalance: RebalanceSchedule, gapPolicy?: GapPolicy): BacktestResult {
   return runBacktest({
     name: spec.name, close: ds.industryBars.close, open: spec.execution === 'next-open' ? ds.industryBars.open : undefined,
     weights, rebalance, costBps: spec.costs.bps, execution: spec.execution, ...(gapPolicy === undefined ? {} : { gapPolicy }),
+    ...(ds.periodsPerYear === undefined ? {} : { periodsPerYear: ds.periodsPerYear }),
   });
 }
 

@@ -41,19 +41,61 @@ test('run on the simulator writes its outputs, byte-identical on rerun', { timeo
   assert.match(ra.stdout, /\[1\/\d+\] load data \(simulator, seed 7\)/);
   const rb = cli('run', '--out', b, '--quiet');
   assert.equal(rb.status, 0, rb.stderr);
-  const [dir] = readdirSync(a);
+  const [dir] = readdirSync(a).filter((x) => x !== 'experiments.jsonl');
   const files = readdirSync(path.join(a, dir)).sort();
   const expected = ['summary.md', 'coverage.csv', 'loss_report.csv', 'rebalance_dates.csv', 'factors.csv', 'factor_loss_report.csv', 'factors_unavailable.csv',
-    'ic_summary.csv', 'preprocessing.csv', 'composite.csv', 'weights.csv', 'allocation_summary.csv', 'performance.csv', 'tearsheet.html'];
+    'ic_summary.csv', 'preprocessing.csv', 'composite.csv', 'weights.csv', 'allocation_summary.csv', 'performance.csv', 'loss_summary.csv', 'runs', 'tearsheet.html'];
   assert.deepEqual(files, [...expected].sort());
-  assert.match(ra.stdout, /\[8\/8\] write outputs and the tear sheet/);
+  assert.match(ra.stdout, /\[8\/8\] write outputs, the tear sheet and the run log/);
+  // one experiment record per strategy, byte-identical on rerun
+  const runs = readdirSync(path.join(a, dir, 'runs')).sort();
+  assert.equal(runs.length, 8);
+  for (const h of runs) {
+    for (const f of ['record.json', 'scores.csv', 'weights.csv', 'returns.csv']) {
+      assert.equal(readFileSync(path.join(a, dir, 'runs', h, f), 'utf8'), readFileSync(path.join(b, dir, 'runs', h, f), 'utf8'), `runs/${h}/${f} differs between reruns`);
+    }
+  }
+  assert.equal(readFileSync(path.join(a, 'experiments.jsonl'), 'utf8').trim().split('\n').length, 8);
   const perf = readFileSync(path.join(a, dir, 'performance.csv'), 'utf8').split('\n');
   assert.match(perf[0], /^strategy,cagr,excessCagr/);
   for (const name of ['model: top-5', 'model: optimizer', 'equal weight', 'momentum 12-1M', 'MVO (sample)', 'HMM regimes']) assert.ok(perf.some((l) => l.startsWith(`${name},`)), name);
   assert.equal(readFileSync(path.join(a, dir, 'factors.csv'), 'utf8').split('\n')[0], 'date,industry,factor,value');
-  for (const f of files) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
+  for (const f of files.filter((x) => x !== 'runs')) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
   const coverage = readFileSync(path.join(a, dir, 'coverage.csv'), 'utf8').split('\n');
   assert.equal(coverage[0], 'asset,name,first,last,valid,missingShare,gapShare');
+});
+
+test('a spec edited in a text editor runs without code changes, lands in the run log, and compares with the default', { timeout: 5 * 60_000 }, () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'run-m-'));
+  const spec = JSON.parse(readFileSync('models/default.json', 'utf8'));
+  const variantFile = path.join(out, 'top3_equal.json');
+  writeFileSync(variantFile, JSON.stringify({ ...spec, name: 'model: top-3, equal factor weights', allocator: { name: 'top-k', k: 3 }, composite: { ...spec.composite, method: 'equal' } }, null, 2));
+  const r1 = cli('run', '--out', out, '--quiet');
+  assert.equal(r1.status, 0, r1.stderr);
+  const r2 = cli('run', '--out', out, '--quiet', '--model', variantFile);
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.match(r2.stdout, /model: top-3, equal factor weights \[[0-9a-f]{12}\]/);
+  assert.match(r2.stdout, /9 specs tried on these data/);
+  const list = cli('runs', '--out', out);
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, /model: top-3, equal factor weights/);
+  const hashOf = (name: string) => new RegExp(`\\| ([0-9a-f]{12}) \\| ${name.replace(/[().+]/g, '\\$&')} \\|`).exec(list.stdout)![1];
+  const cmp = cli('compare', hashOf('model: top-5'), hashOf('model: top-3, equal factor weights'), '--out', out);
+  assert.equal(cmp.status, 0, cmp.stderr);
+  assert.match(cmp.stdout, /paired test, B − A monthly active return over \d+ common periods: mean -?\d+\.\d+% per period, t = -?\d+\.\d+/);
+  assert.match(cmp.stdout, /\| out-of-sample \| excessCagr \|/);
+  const missing = cli('compare', 'deadbeef', hashOf('model: top-5'), '--out', out);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /MODEL_RUN_NOT_FOUND/);
+  const one = cli('compare', 'abcd', '--out', out);
+  assert.equal(one.status, 2);
+  writeFileSync(path.join(out, 'broken.json'), '{ "name": "x", }');
+  const broken = cli('run', '--out', path.join(out, 'b'), '--model', path.join(out, 'broken.json'));
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /MODEL_SPEC_NOT_JSON/);
+  assert.ok(!existsSync(path.join(out, 'b')), 'a bad spec leaves no output folder');
+  const both = cli('allocate', '--method', 'top5', '--model', variantFile);
+  assert.equal(both.status, 2);
 });
 
 test('run on a folder that does not exist fails with exit 1 and names the path', () => {

@@ -328,6 +328,12 @@ export function recoverOutputFolder(targetDir: string): string[] {
       rmSync(path.join(parent, e), { recursive: true, force: true });
       done.push(`removed ${e}`);
     }
+    // a lock's temp file `<name>.lock.<pid>.<token>` left by a process killed while taking the lock
+    const m = e.startsWith(`${base}.lock.`) ? /^(\d+)\.[0-9a-f]+$/.exec(e.slice(base.length + 6)) : null;
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+      rmSync(path.join(parent, e), { force: true });
+      done.push(`removed ${e}`);
+    }
   }
   return done;
 }

@@ -5,21 +5,20 @@
  *
  * `readCsvStream` returns the same `CsvTable` as `readCsv` (same columns, numbers, statuses,
  * offending texts, file line numbers, skipped records, notes), built chunk by chunk:
- *   bytes (read in 1 MB pieces; a gzip file inflated into one Buffer of bytes, as Node has no
- *   synchronous incremental inflate) -> UTF-8 decoded in streaming mode
+ *   bytes (read in 1 MB pieces; a gzip file inflated in a worker thread and handed over piece by
+ *   piece, `gunzipPieces`) -> UTF-8 decoded in streaming mode
  *   -> cut into chunks of ~`chunkChars` characters at a newline outside double quotes
  *   -> each chunk parsed by `parseCsvText` (header line + chunk, so every parsing rule is the one
  *      readCsv applies) -> columns appended: numbers into typed arrays, text cells interned
  *      (one string per distinct value: dates and codes repeat, so a text column costs a pointer
  *      per row instead of a string per cell).
- * Peak memory is the typed columns plus one chunk (plus the inflated bytes of a gzip file), not
- * the file as a string. Anything the streaming path
+ * Peak memory is the typed columns plus one chunk, not the file. Anything the streaming path
  * does not handle (a file that is not UTF-8, e.g. GBK; UTF-16; a missing file) is handed to
  * `readCsv`, whose named errors and decoding rules apply unchanged.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 import { RotationError } from '../errors.js';
 import { decodingNotes, detectDelimiter, displayPath, parseCsvText, readCsv, type CsvTable, type ParseCsvOptions, type SkippedRow } from './csv.js';
 
@@ -55,21 +54,82 @@ function* bytePieces(abs: string, source: string, readBytes: number, gzipOut: { 
       yield* raw();
       return;
     }
-    // Node has no synchronous incremental inflate (gunzipSync's chunk step closes the engine), so
-    // a gzip file is inflated whole into one Buffer (bytes, outside the JS heap: 1 byte per ASCII
-    // character, not a string) and decoded from it piece by piece.
-    let inflated: Buffer;
-    try {
-      inflated = zlib.gunzipSync(fs.readFileSync(abs));
-    } catch (e) {
-      throw new RotationError('DATA_GZIP', `File starts with the gzip magic bytes but does not decompress: ${(e as Error).message}`,
-        { file: source }, 'the download is probably truncated: fetch or export the file again');
-    }
-    for (let o = 0; o < inflated.length; o += readBytes) yield inflated.subarray(o, Math.min(inflated.length, o + readBytes));
+    yield* gunzipPieces(abs, source, readBytes);
   } finally {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * The inflated bytes of a gzip file, piece by piece, synchronously: Node has no synchronous
+ * incremental inflate (gunzipSync holds the whole output, twice while it joins it), so a worker
+ * thread streams the file through zlib's Gunzip and hands pieces over one shared slot
+ * (SharedArrayBuffer + Atomics; ctrl[0]: 0 empty, 1 full, 2 end, 3 error, 4 cancelled by the reader).
+ */
+function* gunzipPieces(abs: string, source: string, slotBytes: number): Generator<Uint8Array> {
+  const slot = Math.max(64 * 1024, slotBytes);
+  const sab = new SharedArrayBuffer(16 + slot);
+  const ctrl = new Int32Array(sab, 0, 4), data = new Uint8Array(sab, 16, slot);
+  const worker = new Worker(GUNZIP_WORKER, { eval: true, workerData: { file: abs, sab, slot }, execArgv: [] });
+  worker.unref();
+  try {
+    for (;;) {
+      // wait while the slot is empty (a late notify of the previous hand-over can wake us early)
+      while (Atomics.load(ctrl, 0) === 0) {
+        if (Atomics.wait(ctrl, 0, 0, 120_000) === 'timed-out') {
+          throw new RotationError('DATA_GZIP', 'Decompressing the file stalled for 120 s', { file: source }, 'check the file system; export the file again');
+        }
+      }
+      const state = Atomics.load(ctrl, 0);
+      if (state === 1) {
+        const piece = data.slice(0, ctrl[1]);
+        Atomics.store(ctrl, 0, 0);
+        Atomics.notify(ctrl, 0);
+        yield piece;
+      } else if (state === 2) {
+        return;
+      } else {
+        const msg = new TextDecoder().decode(data.slice(0, ctrl[1]));
+        throw new RotationError('DATA_GZIP', `File starts with the gzip magic bytes but does not decompress: ${msg}`,
+          { file: source }, 'the download is probably truncated: fetch or export the file again');
+      }
+    }
+  } finally {
+    Atomics.store(ctrl, 0, 4);
+    Atomics.notify(ctrl, 0);
+    void worker.terminate();
+  }
+}
+
+/** The worker of `gunzipPieces` (plain JavaScript, evaluated as CommonJS). */
+const GUNZIP_WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const zlib = require('node:zlib');
+const { file, sab, slot } = workerData;
+const ctrl = new Int32Array(sab, 0, 4), data = new Uint8Array(sab, 16, slot);
+let stopped = false;
+const put = (state, bytes) => {
+  // wait for the slot to be empty (or the reader to cancel)
+  while (Atomics.load(ctrl, 0) === 1) Atomics.wait(ctrl, 0, 1);
+  if (Atomics.load(ctrl, 0) === 4) { stopped = true; return; }
+  data.set(bytes, 0);
+  ctrl[1] = bytes.length;
+  Atomics.store(ctrl, 0, state);
+  Atomics.notify(ctrl, 0);
+};
+const input = fs.createReadStream(file);
+const gunzip = zlib.createGunzip();
+const fail = (e) => { if (stopped) return; stopped = true; put(3, Buffer.from(String(e && e.message || e)).subarray(0, slot)); input.destroy(); gunzip.destroy(); };
+input.on('error', fail);
+gunzip.on('error', fail);
+gunzip.on('data', (chunk) => {
+  for (let o = 0; o < chunk.length && !stopped; o += slot) put(1, chunk.subarray(o, Math.min(chunk.length, o + slot)));
+  if (stopped) { input.destroy(); gunzip.destroy(); }
+});
+gunzip.on('end', () => { if (!stopped) put(2, new Uint8Array(0)); });
+input.pipe(gunzip);
+`;
 
 function countNewlines(text: string, s: number, e: number): number {
   let c = 0;
@@ -115,22 +175,15 @@ class Assembler {
   }
 }
 
-function concatF64(parts: Float64Array[], n: number): Float64Array {
-  const out = new Float64Array(n);
+/** Concatenate chunk arrays, dropping each from `parts` once copied (the transient is one column, not the table). */
+function concatParts<T extends Float64Array | Uint8Array | Int32Array>(parts: T[], out: T): T {
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-function concatU8(parts: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-function concatI32(parts: Int32Array[], n: number): Int32Array {
-  const out = new Int32Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (let k = 0; k < parts.length; k++) {
+    out.set(parts[k] as never, o);
+    o += parts[k].length;
+    parts[k] = undefined as unknown as T;
+  }
+  parts.length = 0;
   return out;
 }
 
@@ -256,12 +309,12 @@ function streamParse(abs: string, source: string, parseOptions: Omit<ParseCsvOpt
   const header = asm.first!.header; // set: a chunk with rows or skipped records was parsed
   const tbl: CsvTable = {
     source, header, nRows: asm.rows, text: {}, num: {}, numStatus: {}, badText: asm.badText,
-    lines: concatI32(asm.lineParts, asm.rows), skipped: asm.skipped,
+    lines: concatParts(asm.lineParts, new Int32Array(asm.rows)), skipped: asm.skipped,
     encoding: 'utf-8', bom, gzip: gz.gzip, delimiter, notes: [],
   };
   for (const h of Object.keys(asm.numParts)) {
-    tbl.num[h] = concatF64(asm.numParts[h], asm.rows);
-    tbl.numStatus[h] = concatU8(asm.statParts[h], asm.rows);
+    tbl.num[h] = concatParts(asm.numParts[h], new Float64Array(asm.rows));
+    tbl.numStatus[h] = concatParts(asm.statParts[h], new Uint8Array(asm.rows));
   }
   for (const h of Object.keys(asm.text)) tbl.text[h] = asm.text[h];
   tbl.notes.push(...decodingNotes({ source, text: '', encoding: 'utf-8', gzip: gz.gzip, bom, bytes: 0 }));

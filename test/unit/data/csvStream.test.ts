@@ -62,6 +62,14 @@ describe('readCsvStream gives the table readCsv gives', () => {
       for (const chunkChars of [3, 64, 1 << 20]) assert.deepStrictEqual(readCsvStream(f, { numeric: ['close', 'volume'], chunkChars, readBytes: 3 }), want, `${name}, chunk ${chunkChars}`);
     }
   });
+  it('a gzip file inflated in many hand-overs (worker thread) equals readCsv, run after run', () => {
+    const rows = ['date,code,close,volume'];
+    for (let d = 0; d < 400; d++) for (let c = 0; c < 60; c++) rows.push(`2024-${String(1 + (d % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')},${String(c).padStart(6, '0')}.SZ,${(10 + ((d * 7 + c * 13) % 997) / 10).toFixed(2)},${d * c}`);
+    const f = write('big.csv.gz', zlib.gzipSync(Buffer.from(rows.join('\n') + '\n')));
+    const want = readCsv(f, { numeric: ['close', 'volume'] });
+    assert.equal(want.nRows, 24000);
+    for (let k = 0; k < 4; k++) assert.deepStrictEqual(readCsvStream(f, { numeric: ['close', 'volume'], readBytes: 65536, chunkChars: 100000 }), want, `run ${k}`);
+  });
   it('line numbers and offending text are those of the file (hand-checked)', () => {
     const f = write('tricky2.csv', TRICKY);
     const t = readCsvStream(f, { numeric: ['close', 'volume'], chunkChars: 5, readBytes: 4 });

@@ -10,7 +10,7 @@ import { simulateMarket } from '../../src/data/simulator.js';
 import { monthEndRebalanceDates } from '../../src/data/calendar.js';
 import { simpleReturns } from '../../src/portfolio/history.js';
 import { loadSolver } from '../../src/portfolio/optimizer.js';
-import { meanVarianceAllocator } from '../../src/portfolio/meanVariance.js';
+import { isQpFallback, meanVarianceAllocator } from '../../src/portfolio/meanVariance.js';
 import { hmmRegimeAllocator, regimeFeatures } from '../../src/portfolio/regime.js';
 import { walkAllocator } from '../../src/portfolio/walk.js';
 
@@ -27,7 +27,7 @@ await runWorkload('baselines', async () => {
   const features = regimeFeatures({ returns, turnover: dataset.industryBars.turnover });
   const hmm = walkAllocator(hmmRegimeAllocator({ seed: 1, features }), { returns, rebalanceDates: dates });
   const t2 = process.hrtime.bigint();
-  const fallbacks = mv.diagnostics.filter((d) => d.details.qpSolver !== undefined && d.details.qpSolver !== 'highs').length;
+  const fallbacks = mv.diagnostics.filter((d) => typeof d.details.qpSolver === 'string' && isQpFallback(d.details.qpSolver)).length;
   const refits = hmm.diagnostics.filter((d) => d.notes.some((n) => n.startsWith('HMM refitted'))).length;
   return `months=${dates.length} industries=${returns.assets.length} mv_s=${(Number(t1 - t0) / 1e9).toFixed(3)} hmm_s=${(Number(t2 - t1) / 1e9).toFixed(3)} mv_qp_fallbacks=${fallbacks} hmm_refits=${refits}`;
 });

@@ -19,6 +19,7 @@ import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import type { LossReport } from './loss.js';
 import { NUM_OK, NUM_TEXT, readCsv, sharedDataDir, type CsvTable } from './csv.js';
+import { readCsvStream } from './csvStream.js';
 import {
   gridFromRows, panelFromGrid, normalizeDate, validateIndexWeights, validateMembership, validateStockBars, RowLedger, ISSUES,
   type Issue, type StockBarsResult, type ValidateOptions,
@@ -94,7 +95,7 @@ const MONTHLY_COLS: readonly string[] = Object.freeze(['month', 'code', 'last_da
  * negative volume mask the cell; last_date after `asOf` drops the row; duplicate (month, code) throws.
  */
 export function loadAshareMonthly(dir?: string, options: ValidateOptions = {}): AshareMonthly {
-  const t = readCsv(path.join(ashareDir(dir), ASHARE_FILES.monthly), { numeric: ['close_adj', 'ret', 'volume_shares', 'n_trading_days'] });
+  const t = readCsvStream(path.join(ashareDir(dir), ASHARE_FILES.monthly), { numeric: ['close_adj', 'ret', 'volume_shares', 'n_trading_days'] });
   requireColumns(t, MONTHLY_COLS);
   const led = new RowLedger(options.stage ?? 'load A-share monthly panel', t.source, t.nRows, { strict: options.strict, skipped: t.skipped, lines: t.lines });
   led.report.notes.push(...t.notes, ...unknownColumnsNote(t, MONTHLY_COLS));
@@ -178,7 +179,7 @@ export function loadAshareMonthly(dir?: string, options: ValidateOptions = {}): 
  * as `StockBars` (close = back-adjusted close, volume in shares), validated like any stock-bar file.
  */
 export function loadAshareDaily(dir?: string, options: ValidateOptions = {}): StockBarsResult {
-  const t = readCsv(path.join(ashareDir(dir), ASHARE_FILES.daily), { numeric: ['close_adj', 'volume_shares'] });
+  const t = readCsvStream(path.join(ashareDir(dir), ASHARE_FILES.daily), { numeric: ['close_adj', 'volume_shares'] });
   requireColumns(t, ['date', 'code', 'close_adj', 'volume_shares']);
   const view: CsvTable = {
     ...t,

@@ -14,9 +14,9 @@
  *     lambda_i -> max(lambda_i, floor),  floor = max(absoluteFloor, relativeFloor x mean eigenvalue)
  *   (relativeFloor 1e-8 by default), reporting whether the input was PSD and what was clipped.
  *
- * Eigen-decompositions use ml-matrix.
+ * Eigen-decompositions use `symmetricEigen` (tred2/tql2 on flat typed arrays, the algorithm of
+ * ml-matrix's EigenvalueDecomposition, which the tests check it against).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { RotationError } from '../errors.js';
 import type { DenseMatrix } from './types.js';
 
@@ -226,35 +226,191 @@ export function repairCovariance(a: ArrayLike<number>, n: number, options: Repai
   }
   const rel = options.relativeFloor ?? 1e-8, abs = options.absoluteFloor ?? 0;
   const floor = Math.max(abs, rel * Math.max(trace / n, 1e-300));
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(sym.subarray(i * n, (i + 1) * n)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const lambda = evd.realEigenvalues;
+  // Eigenvalues first (cheap); the eigenvectors only when something has to be clipped.
+  let lambda = symmetricEigen(sym, n, { vectors: false }).values;
   let minEig = Infinity, clipped = 0;
   for (const l of lambda) { if (l < minEig) minEig = l; if (l < floor) clipped++; }
   if (clipped === 0) return { covariance: sym, repaired: false, minEigenvalue: minEig, floor, clipped: 0, asymmetry: asym };
-  const V = evd.eigenvectorMatrix;
+  const evd = symmetricEigen(sym, n);
+  lambda = evd.values;
+  const V = evd.vectors; // row k = eigenvector k
   const out = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
-    const l = Math.max(lambda[k], floor);
+    const l = Math.max(lambda[k], floor), vk = k * n;
     for (let i = 0; i < n; i++) {
-      const vik = V.get(i, k) * l;
+      const vik = V[vk + i] * l;
       if (vik === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += vik * V.get(j, k);
+      const ri = i * n;
+      for (let j = 0; j < n; j++) out[ri + j] += vik * V[vk + j];
     }
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const m = (out[i * n + j] + out[j * n + i]) / 2; out[i * n + j] = m; out[j * n + i] = m; }
   return { covariance: out, repaired: true, minEigenvalue: minEig, floor, clipped, asymmetry: asym };
 }
 
-/** Smallest eigenvalue of the symmetric part of an n x n matrix (ml-matrix EVD). */
+/** Smallest eigenvalue of the symmetric part (A + A')/2 of an n x n matrix (`symmetricEigen`). */
 export function minEigenvalue(a: ArrayLike<number>, n: number): number {
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const r: number[] = [];
-    for (let j = 0; j < n; j++) r.push((a[i * n + j] + a[j * n + i]) / 2);
-    rows.push(r);
-  }
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  return Math.min(...evd.realEigenvalues);
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = (a[i * n + j] + a[j * n + i]) / 2;
+  return n === 0 ? Infinity : symmetricEigen(sym, n, { vectors: false }).values[0];
 }
+
+export interface SymmetricEigen {
+  /** Eigenvalues, ascending. */
+  readonly values: Float64Array;
+  /** Eigenvectors as rows: vector k is vectors[k*n .. k*n + n) (orthonormal); empty with `{ vectors: false }`. */
+  readonly vectors: Float64Array;
+}
+
+function hypot2(a: number, b: number): number {
+  let r: number;
+  if (Math.abs(a) > Math.abs(b)) { r = b / a; return Math.abs(a) * Math.sqrt(1 + r * r); }
+  if (b !== 0) { r = a / b; return Math.abs(b) * Math.sqrt(1 + r * r); }
+  return 0;
+}
+
+/**
+ * Eigen-decomposition of a symmetric n x n matrix (row-major; only symmetry is assumed, not
+ * checked): A = V diag(values) V', values ascending. Householder tridiagonalization (tred2) and
+ * the implicit QL algorithm (tql2) of EISPACK/JAMA, the algorithm of ml-matrix's
+ * EigenvalueDecomposition, with the same operation order on flat Float64Arrays (no per-element
+ * method calls), so results agree with ml-matrix to rounding and it runs ~10x faster at n = 300.
+ * V is stored transposed (row k = eigenvector k), which is also the layout the hot loops scan.
+ * With `{ vectors: false }` the transformations are not accumulated and the QL rotations not
+ * applied to V (about 4/3 n^3 instead of ~8 n^3 flops); the eigenvalues are bit-identical.
+ */
+export function symmetricEigen(a: ArrayLike<number>, n: number, options: { vectors?: boolean } = {}): SymmetricEigen {
+  const wantVectors = options.vectors !== false;
+  // V[r*n + c] holds the logical V(c, r) (transposed storage, as ml-matrix).
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[j * n + i] = a[i * n + j];
+  const d = new Float64Array(n), e = new Float64Array(n);
+  let f: number, g: number, h: number, hh: number, scale: number;
+  // tred2
+  for (let j = 0; j < n; j++) d[j] = V[j * n + n - 1];
+  for (let i = n - 1; i > 0; i--) {
+    scale = 0; h = 0;
+    for (let k = 0; k < i; k++) scale = scale + Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) { d[j] = V[j * n + i - 1]; V[j * n + i] = 0; V[i * n + j] = 0; }
+    } else {
+      for (let k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+      f = d[i - 1];
+      g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h = h - f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[i * n + j] = f;
+        const rj = j * n;
+        g = e[j] + V[rj + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) { g += V[rj + k] * d[k]; e[k] += V[rj + k] * f; }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+      hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j]; g = e[j];
+        const rj = j * n;
+        for (let k = j; k <= i - 1; k++) V[rj + k] = V[rj + k] - (f * e[k] + g * d[k]);
+        d[j] = V[rj + i - 1];
+        V[rj + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1 && wantVectors; i++) {
+    V[i * n + n - 1] = V[i * n + i];
+    V[i * n + i] = 1;
+    h = d[i + 1];
+    const r1 = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[r1 + k] / h;
+      for (let j = 0; j <= i; j++) {
+        g = 0;
+        const rj = j * n;
+        for (let k = 0; k <= i; k++) g += V[r1 + k] * V[rj + k];
+        for (let k = 0; k <= i; k++) V[rj + k] = V[rj + k] - g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[r1 + k] = 0;
+  }
+  if (wantVectors) {
+    for (let j = 0; j < n; j++) { d[j] = V[j * n + n - 1]; V[j * n + n - 1] = 0; }
+    V[(n - 1) * n + n - 1] = 1;
+  } else {
+    // the diagonal of the tridiagonal matrix, which the accumulation pass would have copied out
+    for (let j = 0; j < n; j++) d[j] = V[j * n + j];
+  }
+  e[0] = 0;
+  // tql2
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  f = 0;
+  let tst1 = 0;
+  const eps = Number.EPSILON;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n) {
+      if (Math.abs(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      do {
+        g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hypot2(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f = f + h;
+        p = d[m];
+        let c = 1, c2 = c, c3 = c, s = 0, s2 = 0;
+        const el1 = e[l + 1];
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2; c2 = c; s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypot2(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          const ri = i * n, ri1 = (i + 1) * n;
+          if (wantVectors) for (let k = 0; k < n; k++) {
+            h = V[ri1 + k];
+            V[ri1 + k] = s * V[ri + k] + c * h;
+            V[ri + k] = c * V[ri + k] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] = d[l] + f;
+    e[l] = 0;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    let k = i, p = d[i];
+    for (let j = i + 1; j < n; j++) if (d[j] < p) { k = j; p = d[j]; }
+    if (k !== i) {
+      d[k] = d[i]; d[i] = p;
+      const ri = i * n, rk = k * n;
+      if (wantVectors) for (let j = 0; j < n; j++) { p = V[ri + j]; V[ri + j] = V[rk + j]; V[rk + j] = p; }
+    }
+  }
+  return { values: d, vectors: wantVectors ? V : new Float64Array(0) };
+}
+

@@ -1,13 +1,29 @@
 /**
- * CSV output with a header row, deterministic number formatting and atomic writes (a file is
- * written to a temporary name in the same folder and renamed, so a failure never leaves a
- * partial file behind).
+ * CSV output with a header row, deterministic number formatting, spreadsheet-formula escaping
+ * and atomic writes (a file is written to a fresh temporary name in the same folder, created
+ * with flag `wx` so a planted file or symlink is never followed, fsynced and renamed, so a
+ * failure never leaves a partial file behind).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Cell, Row } from './table.js';
 
-/** Quote a field when it holds a comma, quote, or newline (RFC 4180). */
+/** A text cell that is a plain number ("-0.5", "+3", "1e-4", "-inf"): not formula text. */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?inf$/;
+
+/**
+ * Text a spreadsheet would run as a formula (OWASP "CSV injection"): a string cell starting with
+ * '=', '+', '-', '@', tab or carriage return gets a leading apostrophe ("=HYPERLINK(..)" ->
+ * "'=HYPERLINK(..)"), which Excel, LibreOffice and Google Sheets show as text. Number cells are
+ * never touched (a negative number is written as "-0.5"), nor are text cells that are plain
+ * numbers ("-0.5", "+3").
+ */
+export function escapeFormulaText(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/** Quote a field when it holds a comma, quote, or newline (RFC 4180); formula-like text is escaped first (`escapeFormulaText`). */
 export function csvField(v: Cell, digits = 10): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') {
@@ -15,7 +31,7 @@ export function csvField(v: Cell, digits = 10): string {
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
     return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits)));
   }
-  const s = String(v);
+  const s = escapeFormulaText(String(v));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -26,14 +42,31 @@ export function toCsv(rows: readonly object[], columns: readonly string[] = rows
   return lines.join('\n') + '\n';
 }
 
-/** Write `text` to `file` atomically (temp file + rename), creating folders as needed. */
-export function writeFileAtomic(file: string, text: string): void {
+/**
+ * Write `text` to `file` atomically, creating folders as needed: a fresh temp name
+ * `<file>.tmp-<pid>-<random hex>` opened with flag `wx` (fails rather than follow or overwrite
+ * anything already there, a symlink included), written, fsynced, closed, renamed over `file`.
+ */
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, text);
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`temporary file ${tmp} already exists (not overwritten)`);
+    throw e;
+  }
+  try {
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, file);
   } catch (e) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }

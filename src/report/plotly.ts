@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { projectRoot } from '../data/paths.js';
 
 export type Trace = Record<string, unknown>;
 
@@ -24,9 +25,9 @@ export interface Figure {
   config?: Record<string, unknown>;
 }
 
-/** Absolute path of the plotly.js-dist-min bundle, resolved from the project root. */
+/** Absolute path of the plotly.js-dist-min bundle, resolved from the project root (`projectRoot`). */
 export function plotlyBundlePath(): string {
-  const req = createRequire(path.join(process.cwd(), 'noop.js'));
+  const req = createRequire(path.join(projectRoot(), 'noop.js'));
   return req.resolve('plotly.js-dist-min/plotly.min.js');
 }
 

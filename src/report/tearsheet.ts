@@ -378,12 +378,22 @@ function drawdownRows(eps: readonly DrawdownEpisode[]): Record<string, string | 
 }
 
 /**
- * One standalone offline HTML file: plotly embedded once (plotlyLibraryHtml), every figure of
- * `tearSheetFigures` as a `<div class="rotation-chart">`, the metric table with its definitions
- * footer, the IS/OOS table, per-year and drawdown tables. Written atomically (temp file + rename).
+ * Write `tearSheetHtml` to `file` atomically (temp file created with `wx`, fsync, rename).
  * `plotlyBundle` replaces the plotly.js source (tests); default: the installed bundle.
  */
 export function writeTearSheetHtml(sheet: TearSheet, file: string, options: { plotlyBundle?: string } = {}): { file: string; charts: number; bytes: number } {
+  const { html, charts } = tearSheetHtml(sheet, options);
+  writeFileAtomic(file, html);
+  return { file, charts, bytes: Buffer.byteLength(html) };
+}
+
+/**
+ * The tear sheet as one standalone offline HTML text (not written; `commitOutputFolder` takes it
+ * with the other files of a run): plotly embedded once (plotlyLibraryHtml), every figure of
+ * `tearSheetFigures` as a `<div class="rotation-chart">`, the metric table with its definitions
+ * footer, the IS/OOS table, per-year and drawdown tables.
+ */
+export function tearSheetHtml(sheet: TearSheet, options: { plotlyBundle?: string } = {}): { html: string; charts: number } {
   const figures = tearSheetFigures(sheet);
   const slug = (s: string) => s.replace(/[^0-9A-Za-z_-]/g, '_');
   const parts: string[] = [];
@@ -427,6 +437,5 @@ export function writeTearSheetHtml(sheet: TearSheet, file: string, options: { pl
     '</body></html>',
     '',
   ].join('\n');
-  writeFileAtomic(file, html);
-  return { file, charts: figures.length, bytes: Buffer.byteLength(html) };
+  return { html, charts: figures.length };
 }

@@ -1,0 +1,28 @@
+/**
+ * Child process of outputs.test.ts: commits an output folder so the test can SIGKILL it at a
+ * random point or run two at once.
+ * Usage: node --import tsx outputsChild.ts <target> <tag> <files (0 = 3)> <bytes per file>
+ * A tag ending in ":hold" keeps the lock 1.5 s before writing. Exit 0 committed, 3 RotationError.
+ */
+import { acquireOutputLock, commitOutputFolder } from '../../../src/cli/outputs.js';
+import { RotationError } from '../../../src/errors.js';
+
+const [target, tag, nArg, bytesArg] = process.argv.slice(2);
+const n = Number(nArg) || 3, bytes = Number(bytesArg) || 1000;
+const files = Array.from({ length: n }, (_, k) => ({ name: k === n - 1 ? 'tearsheet.html' : `f${k}.csv`, text: `${tag} ${k} ${'x'.repeat(bytes)}\n` }));
+try {
+  const lock = acquireOutputLock(target, { command: `child ${tag}` });
+  try {
+    if (tag.endsWith(':hold')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    process.stdout.write('writing\n');
+    commitOutputFolder(target, files, { lock, meta: { tag } });
+  } finally {
+    lock.release();
+  }
+} catch (e) {
+  if (e instanceof RotationError) {
+    process.stdout.write(`${e.code}: ${e.message}\n`);
+    process.exit(3);
+  }
+  throw e;
+}

@@ -18,10 +18,10 @@ import { parseInstrumentMap, type ParsedInstrumentMap } from '../deploy/instrume
 import { deploymentOrders, parseDatasetHoldings, ORDER_COLUMNS, TARGET_COLUMNS, type DeploymentOrders } from '../deploy/plan.js';
 import type { Holding } from '../deploy/holdings.js';
 import { toCsv } from '../report/csv.js';
-import { loadDataset, datasetSlug } from './run.js';
+import { loadDataset } from './run.js';
 import { runStages } from './progress.js';
 import type { DataOptions } from './dataOptions.js';
-import { writeOutputs } from './outputs.js';
+import { outputFolderName, outputSlug, writeOutputs } from './outputs.js';
 
 export interface AllocateOptions {
   data: string;
@@ -70,8 +70,14 @@ export function readInputFile(file: string, option: string): { text: string; sou
 }
 
 /** Default output file: results/<dataset>/<kind>_<asOf>.csv. */
-function defaultOut(ds: MarketDataset, kind: string, asOf: string): string {
-  return path.join('results', datasetSlug(ds.name), `${kind}_${asOf}.csv`);
+/**
+ * Default output file: results/<dataset folder>/<kind>_<asOf>.csv for the default spec, and
+ * <kind>_<asOf>_<spec name slug>.csv for any other spec, so two specs never overwrite each
+ * other's targets or orders.
+ */
+function defaultOut(opts: AllocateOptions, ds: MarketDataset, spec: ModelSpec, kind: string, asOf: string): string {
+  const isDefault = path.resolve(opts.model ?? DEFAULT_MODEL_FILE) === path.resolve(DEFAULT_MODEL_FILE);
+  return path.join('results', outputFolderName(opts.data, ds.name), `${kind}_${asOf}${isDefault ? '' : `_${outputSlug(spec.name)}`}.csv`);
 }
 
 interface Computed { ds: MarketDataset; targets: TargetRow[] }
@@ -102,7 +108,7 @@ function targetSummary(rows: readonly TargetRow[]): string {
 export async function allocateCommand(opts: AllocateOptions): Promise<Computed & { file: string }> {
   const state: CommandState = {};
   await runStages([...targetStages(opts, state), { name: 'write targets', run: () => {
-    state.file = opts.out ?? defaultOut(state.ds!, 'targets', state.targets![0].date);
+    state.file = opts.out ?? defaultOut(opts, state.ds!, state.spec!, 'targets', state.targets![0].date);
     writeOutputs([{ file: state.file, text: toCsv(state.targets!, TARGET_COLUMNS) }]);
   } }], opts.quiet);
   const file = state.file!;
@@ -130,7 +136,7 @@ export async function ordersCommand(opts: OrdersOptions): Promise<{ orders: Depl
       });
     } },
     { name: 'write orders', run: () => {
-      state.file = opts.out ?? defaultOut(state.ds!, 'orders', state.orders!.asOf);
+      state.file = opts.out ?? defaultOut(opts, state.ds!, state.spec!, 'orders', state.orders!.asOf);
       writeOutputs([{ file: state.file, text: toCsv(state.orders!.rows, ORDER_COLUMNS) }]);
     } },
   ], opts.quiet);

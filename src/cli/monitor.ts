@@ -12,10 +12,10 @@ import type { ModelSpec } from '../model/spec.js';
 import { alertSummary, healthCountRows, monitorReport, type MonitorReport } from '../monitor/report.js';
 import { toCsv } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
-import { datasetSlug, loadDataset } from './run.js';
+import { loadDataset } from './run.js';
 import { runStages } from './progress.js';
 import type { DataOptions } from './dataOptions.js';
-import { writeOutputs, type OutputFile } from './outputs.js';
+import { commitOutputFolder, outputFolderName, type OutputFile } from './outputs.js';
 
 export interface MonitorOptions {
   data: string;
@@ -72,8 +72,9 @@ export async function monitorCommand(opts: MonitorOptions): Promise<{ report: Mo
       s.report = monitorReport(s.study!, { asOf: opts.asOf === 'latest' ? undefined : opts.asOf, factors: specFactors(s.spec!, s.study!).ids, horizon: s.spec!.composite.horizon });
     } },
     { name: 'write the monitor report', run: () => {
-      s.dir = path.join(opts.out, datasetSlug(s.ds!.name), `monitor_${s.report!.asOf}`);
-      writeOutputs(monitorFiles(s.report!, s.dir));
+      s.dir = path.join(opts.out, outputFolderName(opts.data, s.ds!.name), `monitor_${s.report!.asOf}`);
+      const dir = s.dir;
+      commitOutputFolder(dir, monitorFiles(s.report!, dir).map((f) => ({ name: path.relative(dir, f.file).split(path.sep).join('/'), text: f.text })));
     } },
   ], opts.quiet);
   const r = s.report!;

@@ -30,9 +30,11 @@ import { allocationStudy, allocationSummary, type AllocationRun } from '../studi
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
 import { backtestRuns, comparisonRows, HEADLINE_METRICS, trialSharpes } from '../studies/validation.js';
 import type { BacktestResult } from '../backtest/types.js';
-import { buildTearSheet, writeTearSheetHtml } from '../report/tearsheet.js';
+import { buildTearSheet, tearSheetHtml } from '../report/tearsheet.js';
+import { industryNames } from '../report/figures.js';
 import type { Panel } from '../panel/panel.js';
-import { checkWritable, writeOutputs, type OutputFile } from './outputs.js';
+import { acquireOutputLock, commitOutputFolder, outputFolderName, outputSlug, type OutputFolderFile, type OutputLock } from './outputs.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { runStages } from './progress.js';
 
 export interface RunOptions {
@@ -55,9 +57,9 @@ export function loadDataset(data: string, seed: number, load: LoadOptions = {}):
   return loadNamedDataset(data, { seed, load });
 }
 
-/** Folder name of a dataset: lower case, non-alphanumerics to '_'. */
+/** Folder name of a dataset name: lower case, non-alphanumerics to '_' (outputs.ts outputSlug). */
 export function datasetSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return outputSlug(name);
 }
 
 /** Long form of a panel: one row per non-NaN cell. */
@@ -94,6 +96,17 @@ function lossRows(d: MarketDataset): Record<string, string | number>[] {
   });
 }
 
+/**
+ * The experiment records of earlier runs in the dataset folder (runs/<hash>/ of specs this run does
+ * not run), carried into the new folder so that a run replaces only its own records.
+ */
+function earlierRecords(outDir: string, current: ReadonlySet<string>): OutputFolderFile[] {
+  const runs = path.join(outDir, 'runs');
+  if (!existsSync(runs)) return [];
+  return readdirSync(runs).sort().filter((h) => !current.has(h)).flatMap((h) =>
+    readdirSync(path.join(runs, h)).sort().map((f) => ({ name: `runs/${h}/${f}`, text: readFileSync(path.join(runs, h, f), 'utf8') })));
+}
+
 interface RunState {
   ds?: MarketDataset;
   solver?: Solver;
@@ -107,18 +120,19 @@ interface RunState {
   standalone?: ModelRun[];
   lossSummary?: LossSummaryRow[];
   bts?: BacktestResult[];
-  files: OutputFile[];
+  files: OutputFolderFile[];
+  lock?: OutputLock;
 }
 
 export async function runPipeline(opts: RunOptions): Promise<void> {
   const s: RunState = { outDir: '', files: [] };
-  const add = (name: string, text: string) => s.files.push({ file: path.join(s.outDir, name), text });
+  const add = (name: string, text: string) => s.files.push({ name, text });
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
       s.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
-      s.outDir = path.resolve(opts.out, datasetSlug(s.ds.name));
-      checkWritable(path.join(s.outDir, 'summary.md'));
+      s.outDir = path.resolve(opts.out, outputFolderName(opts.data, s.ds.name));
+      s.lock = acquireOutputLock(s.outDir, { command: `run --data ${opts.data}` });
       s.solver = await loadSolver();
       s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries });
     } },
@@ -175,14 +189,21 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       }
     } },
     { name: 'write outputs, the tear sheet and the run log', run: () => {
-      writeOutputs(s.files);
-      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: s.specs![0].split, trials: trialSharpes(s.bts!), notes: s.ds!.caveats });
-      writeTearSheetHtml(sheet, path.join(s.outDir, 'tearsheet.html'));
+      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: s.specs![0].split, trials: trialSharpes(s.bts!),
+        notes: s.ds!.caveats, names: industryNames(s.ds!.industries) });
+      add('tearsheet.html', tearSheetHtml(sheet).html);
+      s.files.push(...earlierRecords(s.outDir, new Set(s.records!.map((r) => r.specHash))));
+      commitOutputFolder(s.outDir, s.files, { lock: s.lock, meta: { command: 'run' } });
       const time = new Date().toISOString();
       appendRunLog(path.resolve(opts.out), s.records!.map((r) => runLogLine(r, path.basename(s.outDir), time)));
     } },
   ];
-  const seconds = await runStages(stages, opts.quiet);
+  let seconds: number;
+  try {
+    seconds = await runStages(stages, opts.quiet);
+  } finally {
+    s.lock?.release();
+  }
   const head = s.records![0].windows[0];
   const log = readRunLog(path.resolve(opts.out)).filter((l) => l.dataHash === s.records![0].data.contentHash);
   const pct = (x: unknown) => `${(100 * Number(x)).toFixed(1)}%`;

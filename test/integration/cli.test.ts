@@ -44,7 +44,7 @@ test('run on the simulator writes its outputs, byte-identical on rerun', { timeo
   const [dir] = readdirSync(a).filter((x) => x !== 'experiments.jsonl');
   const files = readdirSync(path.join(a, dir)).sort();
   const expected = ['summary.md', 'coverage.csv', 'loss_report.csv', 'rebalance_dates.csv', 'factors.csv', 'factor_loss_report.csv', 'factors_unavailable.csv',
-    'ic_summary.csv', 'preprocessing.csv', 'composite.csv', 'weights.csv', 'allocation_summary.csv', 'performance.csv', 'loss_summary.csv', 'runs', 'tearsheet.html'];
+    'ic_summary.csv', 'preprocessing.csv', 'composite.csv', 'weights.csv', 'allocation_summary.csv', 'performance.csv', 'loss_summary.csv', 'manifest.json', 'runs', 'tearsheet.html'];
   assert.deepEqual(files, [...expected].sort());
   assert.match(ra.stdout, /\[8\/8\] write outputs, the tear sheet and the run log/);
   // one experiment record per strategy, byte-identical on rerun

@@ -36,6 +36,7 @@
  */
 import { RotationError } from '../errors.js';
 import type { IcByDate } from '../evaluate/ic.js';
+import { choleskyFactor, choleskySolve } from '../stats/linalg.js';
 
 /** IC series by factor name (Map or record); all must share the same dates. */
 export type IcSeriesSet = ReadonlyMap<string, IcByDate> | Readonly<Record<string, IcByDate>>;
@@ -230,35 +231,14 @@ export function icirWeights(ics: IcSeriesSet, options: IcWeightOptions): WeightS
   return icStatWeights('icir', ics, options);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Linear algebra on small dense matrices (K x K, row-major number[][]).
-
-/** Cholesky factor L (A = L Lᵀ) of a symmetric matrix, or null when A is not positive definite. */
-function cholesky(A: readonly (readonly number[])[]): number[][] | null {
-  const n = A.length;
-  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i][j];
-      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-      if (i === j) {
-        if (!(s > 1e-14 * Math.max(1e-300, Math.abs(A[i][i])))) return null;
-        L[i][i] = Math.sqrt(s);
-      } else {
-        L[i][j] = s / L[j][j];
-      }
-    }
-  }
-  return L;
+/** Cholesky factor of a small dense K x K matrix (stats/linalg.ts), pivots relative to 1e-14 of the diagonal. */
+function cholesky(A: readonly (readonly number[])[]): Float64Array | null {
+  return choleskyFactor(A.flat(), A.length, { relTol: 1e-14 });
 }
 
-/** Solve L Lᵀ x = b. */
-function cholSolve(L: number[][], b: readonly number[]): number[] {
-  const n = L.length, y = new Array<number>(n);
-  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= L[i][k] * y[k]; y[i] = s / L[i][i]; }
-  const x = new Array<number>(n);
-  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= L[k][i] * x[k]; x[i] = s / L[i][i]; }
-  return x;
+/** Solve L Lᵀ x = b (stats/linalg.ts) as a plain array. */
+function cholSolve(L: Float64Array, b: readonly number[]): number[] {
+  return Array.from(choleskySolve(L, b.length, b));
 }
 
 /** A shrunk IC covariance with the intensity used. */

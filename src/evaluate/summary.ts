@@ -15,7 +15,7 @@
  */
 import type { IcByDate } from './ic.js';
 import { finiteValues, neweyWestT, assertNeweyWestLength } from './neweyWest.js';
-import { studentTTwoSidedP } from './studentT.js';
+import { studentTTwoSidedP } from '../stats/distributions.js';
 import { RotationError } from '../errors.js';
 
 export interface IcSummary {

@@ -14,7 +14,7 @@
 import { RotationError } from '../errors.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { neweyWestMinLength, neweyWestT } from '../evaluate/neweyWest.js';
-import { studentTTwoSidedP } from '../evaluate/studentT.js';
+import { studentTTwoSidedP } from '../stats/distributions.js';
 import { MIN_WINDOW_PERIODS } from './conventions.js';
 import { checkReturns, mean, sampleStd } from './returns.js';
 import { deflatedSharpeRatio, type DeflatedSharpe, type TrialsSpec } from './significance.js';

@@ -10,75 +10,12 @@
  * scipy.stats.skew / kurtosis(fisher=False) with their default bias=True.
  */
 import { RotationError } from '../errors.js';
+import { normalCdf, normalQuantile } from '../stats/distributions.js';
 import { activeReturns } from './relative.js';
 import { checkReturns, mean, sampleStd } from './returns.js';
 
 /** Euler–Mascheroni constant γ. */
 export const EULER_GAMMA = 0.5772156649015329;
-
-const INV_SQRT_2PI = 0.3989422804014327;
-
-/** Standard normal density φ(x) = exp(−x²/2)/√(2π). */
-export function normalPdf(x: number): number {
-  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-}
-
-/**
- * Standard normal CDF Φ(x), to about 1e-15: for |x| < 3 Marsaglia's series
- *   Φ(x) = ½ + φ(x) (x + x³/3 + x⁵/(3·5) + …),
- * beyond it the tail Q(|x|) = φ(x) / (x + 1/(x + 2/(x + 3/(x + …)))) (Laplace's continued
- * fraction for Mills' ratio), with Φ(x) = 1 − Q(x) for x ≥ 3 and Q(−x) for x ≤ −3.
- */
-export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x === Infinity) return 1;
-  if (x === -Infinity) return 0;
-  const ax = Math.abs(x);
-  if (ax < 3) {
-    let sum = x, term = x;
-    const x2 = x * x;
-    for (let i = 3; i < 400; i += 2) {
-      term *= x2 / i;
-      sum += term;
-      if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 0.5 + normalPdf(x) * sum;
-  }
-  if (ax > 40) return x > 0 ? 1 : 0;
-  let cf = ax;
-  for (let k = 300; k >= 1; k--) cf = ax + k / cf;
-  const q = normalPdf(ax) / cf;
-  return x > 0 ? 1 - q : q;
-}
-
-/**
- * Standard normal quantile Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9)
- * refined by one Halley step on `normalCdf`. −Infinity at p = 0, +Infinity at p = 1, NaN outside [0, 1].
- */
-export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) return NaN;
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-  const b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
-  const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-  const d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
-  const pLow = 0.02425;
-  let x: number;
-  if (p < pLow) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - pLow) {
-    const q = p - 0.5, r = q * q;
-    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
-  return x - u / (1 + 0.5 * x * u);
-}
 
 /** Central moments m_k = (1/T) Σ (x_t − mean)^k for k = 2, 3, 4. */
 function centralMoments(x: ArrayLike<number>): { m2: number; m3: number; m4: number } {

@@ -18,7 +18,7 @@ import { RotationError } from '../errors.js';
 import type { MarketDataset } from '../data/types.js';
 import type { Panel } from '../panel/panel.js';
 import { backtestSeries } from '../metrics/tables.js';
-import { studentTTwoSidedP } from '../evaluate/studentT.js';
+import { studentTTwoSidedP } from '../stats/distributions.js';
 import type { ModelRun } from './run.js';
 import type { ModelSpec } from './spec.js';
 

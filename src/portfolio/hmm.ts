@@ -24,6 +24,7 @@
  * (p(z_t | x_1..T), hmmlearn's predict_proba) and `viterbiUsesFutureData` (hmmlearn's predict)
  * look ahead and are diagnostics only.
  */
+import { choleskyFactor } from '../stats/linalg.js';
 import { RotationError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
 import type { DenseMatrix } from './types.js';
@@ -98,24 +99,6 @@ export function hmmFreeParameters(nStates: number, dim: number, covarianceType: 
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** Cholesky factor L (lower, row-major) of a D x D SPD matrix; null if not positive definite. */
-function cholesky(a: Float64Array, off: number, D: number): Float64Array | null {
-  const L = new Float64Array(D * D);
-  for (let i = 0; i < D; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[off + i * D + j];
-      for (let k = 0; k < j; k++) s -= L[i * D + k] * L[j * D + k];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        L[i * D + i] = Math.sqrt(s);
-      } else {
-        L[i * D + j] = s / L[j * D + j];
-      }
-    }
-  }
-  return L;
-}
-
 interface EmissionCache {
   chol: Float64Array[];
   logNorm: Float64Array; // -0.5 (D log 2pi + log det Sigma_k)
@@ -125,7 +108,7 @@ function emissionCache(covs: Float64Array, K: number, D: number): EmissionCache 
   const chol: Float64Array[] = [];
   const logNorm = new Float64Array(K);
   for (let k = 0; k < K; k++) {
-    const L = cholesky(covs, k * D * D, D);
+    const L = choleskyFactor(covs, D, { offset: k * D * D });
     if (!L) {
       throw new RotationError('HMM_SINGULAR_COVARIANCE', `State ${k} covariance is not positive definite`, { state: k },
         'raise minCovar, or drop a feature that is (nearly) a combination of the others');

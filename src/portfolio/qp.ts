@@ -15,6 +15,7 @@
  * the bound multipliers (g_i - lambda >= 0 at a lower bound, lambda - g_i >= 0 at an upper bound)
  * and releases the most negative one (ties: lowest index), or stops at the optimum.
  */
+import { choleskyFactor, choleskySolve } from '../stats/linalg.js';
 import { RotationError } from '../errors.js';
 
 export interface BoxQpResult {
@@ -54,33 +55,10 @@ function warmStart(start: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLik
   state.set(st);
 }
 
-function choleskySolve(Q: ArrayLike<number>, n: number, F: readonly number[], rhs: Float64Array[]): Float64Array[] | null {
-  const m = F.length;
-  const L = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = Q[F[a] * n + F[b]];
-      for (let k = 0; k < b; k++) s -= L[a * m + k] * L[b * m + k];
-      if (a === b) {
-        if (!(s > 0)) return null;
-        L[a * m + a] = Math.sqrt(s);
-      } else L[a * m + b] = s / L[b * m + b];
-    }
-  }
-  return rhs.map((r) => {
-    const y = new Float64Array(m);
-    for (let a = 0; a < m; a++) {
-      let s = r[a];
-      for (let k = 0; k < a; k++) s -= L[a * m + k] * y[k];
-      y[a] = s / L[a * m + a];
-    }
-    for (let a = m - 1; a >= 0; a--) {
-      let s = y[a];
-      for (let k = a + 1; k < m; k++) s -= L[k * m + a] * y[k];
-      y[a] = s / L[a * m + a];
-    }
-    return y;
-  });
+/** Factor Q on the free set F and solve for each right-hand side; null when that block is not positive definite. */
+function freeSetSolve(Q: ArrayLike<number>, n: number, F: readonly number[], rhs: Float64Array[]): Float64Array[] | null {
+  const L = choleskyFactor(Q, F.length, { stride: n, index: F });
+  return L ? rhs.map((r) => choleskySolve(L, F.length, r)) : null;
 }
 
 /**
@@ -121,7 +99,7 @@ export function solveBoxBudgetQp(
     if (F.length > 0) {
       const gF = Float64Array.from(F, (i) => g[i]);
       const ones = new Float64Array(F.length).fill(1);
-      const sol = choleskySolve(Q, n, F, [gF, ones]);
+      const sol = freeSetSolve(Q, n, F, [gF, ones]);
       if (!sol) {
         throw new RotationError('QP_NOT_PD', 'The quadratic term is not positive definite on the free variables', { free: F.length },
           'repair the covariance (repairCovariance) or add a ridge');

@@ -8,6 +8,8 @@
  * Used to give every (component, month) its own `createRng` stream, so a month's draws do not
  * depend on how many draws earlier months made.
  */
+import { logGamma } from '../../stats/distributions.js';
+
 export function mixSeed(...parts: number[]): number {
   let h = 0x811c9dc5;
   for (const p of parts) {
@@ -26,10 +28,11 @@ export function mixSeed(...parts: number[]): number {
 }
 
 /**
- * Standard normal quantile Phi^-1(p), p in (0, 1) (Acklam's rational approximation, relative
- * error < 1.2e-9).
+ * Acklam's rational approximation of the standard normal quantile Phi^-1(p), p in (0, 1), WITHOUT
+ * the refinement step of stats/distributions.ts normalQuantile (relative error < 1.2e-9). The
+ * simulator keeps it so its seeded draws stay bit-identical; statistics use the refined one.
  */
-export function normalQuantile(p: number): number {
+export function acklamNormalQuantile(p: number): number {
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -66,7 +69,7 @@ export function normalScoresInto(x: Float64Array, use: Uint8Array, out: Float64A
     let e = k;
     while (e + 1 < n && x[idx[e + 1]] === x[idx[k]]) e++;
     const mid = (k + e) / 2 + 1;
-    const z = normalQuantile((mid - 0.5) / n);
+    const z = acklamNormalQuantile((mid - 0.5) / n);
     for (let r = k; r <= e; r++) out[idx[r]] = z;
     k = e + 1;
   }
@@ -104,18 +107,6 @@ export function solveSmall(A: Float64Array, b: Float64Array, k: number): Float64
 /** Clamp v into [lo, hi]. */
 export function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
-}
-
-/** log Gamma(x), x > 0 (Lanczos approximation, g = 7, 9 terms; relative error ~1e-15). */
-export function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSidedP } from '../../../src/evaluate/studentT.js';
+import { logGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSidedP } from '../../../src/stats/distributions.js';
 import { neweyWestMinLength, neweyWestT, neweyWestVariance } from '../../../src/evaluate/neweyWest.js';
 import { summarizeIc } from '../../../src/evaluate/summary.js';
 import { close, throwsCode } from './helpers.js';

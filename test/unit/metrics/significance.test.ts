@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RotationError } from '../../../src/errors.js';
 import {
-  deflatedSharpeRatio, EULER_GAMMA, expectedMaxSharpe, kurtosis, meanExcessT, normalCdf, normalQuantile,
+  deflatedSharpeRatio, EULER_GAMMA, expectedMaxSharpe, kurtosis, meanExcessT,
   probabilisticSharpeRatio, skewness,
 } from '../../../src/metrics/significance.js';
+import { normalCdf, normalQuantile } from '../../../src/stats/distributions.js';
 import { informationRatio } from '../../../src/metrics/relative.js';
 
 function close(a: number, b: number, tol = 1e-12, msg = ''): void {

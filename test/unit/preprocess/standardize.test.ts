@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { degenerateCounts, newCrossSectionLog } from '../../../src/panel/kernels.js';
-import { inverseNormalCdf, normalCdf, rankToNormal, rankToUnit, zscore } from '../../../src/preprocess/standardize.js';
+import { rankToNormal, rankToUnit, zscore } from '../../../src/preprocess/standardize.js';
+import { normalQuantile as inverseNormalCdf, normalCdf } from '../../../src/stats/distributions.js';
 import { close, P, row } from './helpers.js';
 
 test('inverse normal CDF: reference values to ~1e-15, symmetry, tails and edges', () => {

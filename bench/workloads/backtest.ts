@@ -8,7 +8,7 @@ import { createRng } from '../../src/random.js';
 import { createPanel } from '../../src/panel/panel.js';
 import { rebalanceCalendar } from '../../src/data/calendar.js';
 import { runBacktest } from '../../src/backtest/engine.js';
-import { summarizeBacktest } from '../../src/metrics/tables.js';
+import { summarizeBacktest } from '../../src/backtest/summary.js';
 import type { TargetWeights } from '../../src/backtest/types.js';
 
 const T = 2520, N = 31, K = 8;

@@ -4,7 +4,8 @@
  * edge survives realistic costs.
  */
 import { RotationError } from '../errors.js';
-import { summarizeBacktest, type BacktestSummaryOptions, type PerformanceSummary } from '../metrics/tables.js';
+import { type PerformanceSummary } from '../metrics/tables.js';
+import { summarizeBacktest, type BacktestSummaryOptions } from './summary.js';
 import { runBacktest } from './engine.js';
 import type { BacktestInput, BacktestResult } from './types.js';
 

@@ -6,7 +6,8 @@
  */
 import type { IntradayBars } from '../data/types.js';
 import { cached, dailyField, defineFactor, historyReason, type FactorContext } from './engine.js';
-import { DAILY_PER_YEAR, MIN_WINDOW_SHARE, TD_MONTH } from './technical.js';
+import { MIN_WINDOW_SHARE, TD_MONTH } from './technical.js';
+import { DAILY_PERIODS_PER_YEAR } from '../metrics/conventions.js';
 import type { FactorDefinition } from './types.js';
 
 /** Daily statistics of the intraday bars, calendar rows x industries (NaN where the day has no usable bars). */
@@ -103,7 +104,7 @@ const NO_DAILY = `fewer than ${NEED} of ${W} days with the needed daily bars in 
 const PIT_INTRADAY = 'Reads intraday bars of trading days on or before t only (the 20 trading days ending at t, and the close of the day before the first).';
 const PIT_DAILY = 'Reads daily bars dated on or before t only (the 20 trading days ending at t, and the close of the day before the first).';
 const sum20 = (m: number) => W * m;
-const annVol = (m: number) => Math.sqrt(DAILY_PER_YEAR * m);
+const annVol = (m: number) => Math.sqrt(DAILY_PERIODS_PER_YEAR * m);
 
 /** Daily-bar statistics for the proxies, cached. */
 function dailyProxy(ctx: FactorContext, what: 'overnight' | 'intraday' | 'parkinson'): Float64Array {

@@ -8,6 +8,7 @@
  * factors are month-based and run on monthly data too (calendar months there); the others read
  * trading-day windows and are daily-only (FACTOR_NEEDS_DAILY_DATA on monthly data).
  */
+import { DAILY_PERIODS_PER_YEAR } from '../metrics/conventions.js';
 import { cached, dailyField, defineFactor, historyReason, MISSING_WINDOW, monthRows, monthsBackRow, TRADING_DAYS_PER_MONTH, type FactorContext } from './engine.js';
 import type { FactorDefinition } from './types.js';
 import { monthIndex } from '../data/frequency.js';
@@ -16,8 +17,6 @@ import { monthIndex } from '../data/frequency.js';
 export const TD_MONTH = TRADING_DAYS_PER_MONTH;
 /** Trading days per year used by the lookbacks (12 x 20). */
 export const TD_YEAR = 240;
-/** Annualization of daily volatility (conventions.md: 252 daily). */
-export const DAILY_PER_YEAR = 252;
 /** Minimum share of valid observations in a window. */
 export const MIN_WINDOW_SHARE = 0.8;
 
@@ -169,7 +168,7 @@ export const vol3m = defineFactor({
     if (n < need) return NaN;
     const mean = s1 / n;
     for (let q = 0; q < n; q++) { const d = x[q] - mean; s2 += d * d; }
-    return Math.sqrt(s2 / (n - 1)) * Math.sqrt(DAILY_PER_YEAR);
+    return Math.sqrt(s2 / (n - 1)) * Math.sqrt(DAILY_PERIODS_PER_YEAR);
   });
 });
 

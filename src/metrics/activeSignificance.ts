@@ -12,13 +12,11 @@
  * estimator src/evaluate/neweyWest.ts, the deflated Sharpe src/metrics/significance.ts.
  */
 import { RotationError } from '../errors.js';
-import type { BacktestResult } from '../backtest/types.js';
 import { neweyWestMinLength, neweyWestT } from '../evaluate/neweyWest.js';
 import { studentTTwoSidedP } from '../stats/distributions.js';
 import { MIN_WINDOW_PERIODS } from './conventions.js';
 import { checkReturns, mean, sampleStd } from './returns.js';
 import { deflatedSharpeRatio, type DeflatedSharpe, type TrialsSpec } from './significance.js';
-import { backtestSeries } from './tables.js';
 
 /** A return series on a calendar of period-end dates (ISO, strictly ascending). */
 export interface PeriodSeries {
@@ -176,31 +174,6 @@ export interface RebalanceSeries {
   /** r_t − b_t per rebalance period. */
   active: PeriodSeries;
   periodsPerYear: number;
-}
-
-/**
- * The rebalance-period (monthly for month-end rebalancing) returns of a backtest, from
- * `backtestSeries(bt, 'rebalance')`: r_k = Π_{days in period k}(1 + r_d) − 1 and the same for the
- * benchmark, labelled at each period end; active a_k = r_k − b_k (arithmetic, as meanExcessT).
- * As `backtestSeries`, a partial last period (days after the last rebalance date) is a period of
- * its own, labelled at the last day; drop it with `sliceSeries` if a table must hold whole months.
- */
-export function rebalancePeriodSeries(bt: BacktestResult): RebalanceSeries {
-  const s = backtestSeries(bt, 'rebalance');
-  const active = new Float64Array(s.returns.length);
-  for (let k = 0; k < active.length; k++) active[k] = s.returns[k] - s.benchmarkReturns[k];
-  return {
-    strategy: { name: bt.name, dates: s.dates, returns: s.returns },
-    benchmark: { name: bt.benchmarkName, dates: s.dates, returns: s.benchmarkReturns },
-    active: { name: `${bt.name} − ${bt.benchmarkName}`, dates: s.dates, returns: active },
-    periodsPerYear: s.periodsPerYear,
-  };
-}
-
-/** `activeReturnTest` of a backtest against its own benchmark, on rebalance periods. */
-export function backtestActiveTest(bt: BacktestResult, options: ActiveTestOptions = {}): ActiveReturnTest {
-  const s = rebalancePeriodSeries(bt);
-  return activeReturnTest(s.strategy, s.benchmark, options);
 }
 
 /**

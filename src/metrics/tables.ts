@@ -1,13 +1,10 @@
 /**
  * Summaries and tables of a return stream against its benchmark: every metric of the conventions
  * table with a reason when it is NaN, the per-year table, the monthly excess grid, and the metric
- * table rows a report displays. A backtest is summarized on its daily series (P = 252 by default)
- * or on rebalance periods (P = the calendar's, 12 for month ends).
+ * table rows a report displays. A backtest is summarized by src/backtest/summary.ts; metric table
+ * rows for display are built by src/report/metricTable.ts.
  */
 import { RotationError } from '../errors.js';
-import type { BacktestResult } from '../backtest/types.js';
-import { windowRebalancePeriods } from '../backtest/engine.js';
-import { formatCell } from '../report/table.js';
 import { METRIC_DEFINITIONS, MIN_WINDOW_PERIODS, type MetricKey } from './conventions.js';
 import { calmarRatio, maxDrawdown, maxDrawdownEpisode, type DrawdownEpisode } from './drawdown.js';
 import {
@@ -197,54 +194,6 @@ export function summarizeReturns(input: SummaryInput, options: SummaryOptions = 
   };
 }
 
-export type SummaryBasis = 'daily' | 'rebalance';
-
-export interface BacktestSummaryOptions extends SummaryOptions {
-  /** 'daily' (default): the daily series with bt.periodsPerYear; 'rebalance': compounded into rebalance periods with bt.rebalancePeriodsPerYear. */
-  basis?: SummaryBasis;
-  /** Summarize the benchmark itself (relative metrics NaN) instead of the strategy. */
-  benchmark?: boolean;
-}
-
-/** The series of a backtest on a basis: dates, r, b, gross and P. */
-export function backtestSeries(bt: BacktestResult, basis: SummaryBasis = 'daily'): {
-  dates: string[]; returns: Float64Array; benchmarkReturns: Float64Array; grossReturns: Float64Array; periodsPerYear: number; basis: string;
-} {
-  if (basis === 'daily') {
-    return { dates: bt.dates, returns: bt.returns, benchmarkReturns: bt.benchmarkReturns, grossReturns: bt.grossReturns, periodsPerYear: bt.periodsPerYear, basis: 'daily' };
-  }
-  if (basis !== 'rebalance') {
-    throw new RotationError('METRIC_BAD_BASIS', `Unknown basis "${String(basis)}"`, {}, "use 'daily' or 'rebalance'");
-  }
-  const ends = bt.rebalanceDates.filter((d) => d > bt.originDate);
-  const r = compoundToPeriodEnds(bt.dates, bt.returns, ends);
-  const b = compoundToPeriodEnds(bt.dates, bt.benchmarkReturns, ends);
-  const g = compoundToPeriodEnds(bt.dates, bt.grossReturns, ends);
-  return { dates: r.labels, returns: r.returns, benchmarkReturns: b.returns, grossReturns: g.returns, periodsPerYear: bt.rebalancePeriodsPerYear, basis: 'rebalance periods' };
-}
-
-/**
- * Summarize a backtest (see summarizeReturns) on the daily series or on rebalance periods.
- * Turnover = Σ one-way turnover of the trades after the initial build / (T / P); the window
- * length for the minimum-window rule is counted in rebalance periods.
- */
-export function summarizeBacktest(bt: BacktestResult, options: BacktestSummaryOptions = {}): PerformanceSummary {
-  const s = backtestSeries(bt, options.basis ?? 'daily');
-  let turnoverSum = 0;
-  for (const rec of bt.rebalances) if (!rec.initial) turnoverSum += rec.turnover;
-  const windowPeriods = windowRebalancePeriods(bt);
-  if (options.benchmark) {
-    return summarizeReturns({
-      name: bt.benchmarkName, benchmarkName: bt.benchmarkName, dates: s.dates, returns: s.benchmarkReturns, benchmarkReturns: s.benchmarkReturns,
-      periodsPerYear: s.periodsPerYear, originDate: bt.originDate, basis: s.basis, windowPeriods, isBenchmark: true,
-    }, { ...options, trials: undefined });
-  }
-  return summarizeReturns({
-    name: bt.name, benchmarkName: bt.benchmarkName, dates: s.dates, returns: s.returns, benchmarkReturns: s.benchmarkReturns,
-    periodsPerYear: s.periodsPerYear, originDate: bt.originDate, basis: s.basis, grossReturns: s.grossReturns, turnoverSum, windowPeriods,
-  }, options);
-}
-
 export interface AnnualRow {
   year: string;
   /** Periods in the year (partial first / last years have fewer). */
@@ -301,32 +250,4 @@ export function monthlyExcessGrid(dates: readonly string[], r: ArrayLike<number>
     values[values.length - 1][m] = rm.returns[k] - bm.returns[k];
   }
   return { years, months: MONTH_NAMES.slice(), values };
-}
-
-/** How a metric is formatted in tables: fractions as %, ratios and t with 2 decimals, probabilities with 3. */
-export function formatMetric(key: MetricKey, value: number): string {
-  const d = METRIC_DEFINITIONS.find((x) => x.key === key)!;
-  if (d.unit === 'fraction') return formatCell(value, { percent: true, digits: 2 });
-  if (d.unit === 'probability') return formatCell(value, { digits: 3 });
-  return formatCell(value, { digits: 2 });
-}
-
-/**
- * Metric table rows for display: one row per metric (label, then one formatted cell per summary),
- * in conventions-table order; a NaN cell shows "–" and its reason goes to the `Note` column.
- */
-export function metricTableRows(summaries: readonly PerformanceSummary[], keys?: readonly MetricKey[]): Record<string, string>[] {
-  const chosen = METRIC_DEFINITIONS.filter((d) => d.kind === 'metric' && (!keys || keys.includes(d.key as MetricKey)));
-  return chosen.map((d) => {
-    const k = d.key as MetricKey;
-    const row: Record<string, string> = { Metric: d.label };
-    const notes: string[] = [];
-    for (const s of summaries) {
-      row[s.name] = formatMetric(k, s.values[k]);
-      const why = s.reasons[k];
-      if (why && Number.isNaN(s.values[k]) && !notes.includes(why)) notes.push(why);
-    }
-    row.Note = notes.join('; ');
-    return row;
-  });
 }

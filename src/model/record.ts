@@ -17,7 +17,7 @@ import path from 'node:path';
 import { RotationError } from '../errors.js';
 import type { MarketDataset } from '../data/types.js';
 import type { Panel } from '../panel/panel.js';
-import { backtestSeries } from '../metrics/tables.js';
+import { backtestSeries } from '../backtest/summary.js';
 import { studentTTwoSidedP } from '../stats/distributions.js';
 import type { ModelRun } from './run.js';
 import type { ModelSpec } from './spec.js';

@@ -19,10 +19,9 @@ import { drawdownTable, underwater, type DrawdownEpisode } from '../metrics/draw
 import { relativeReturns, rollingExcess, rollingInformationRatio } from '../metrics/relative.js';
 import { wealthPath } from '../metrics/returns.js';
 import type { TrialsSpec } from '../metrics/significance.js';
-import {
-  annualTable, metricTableRows, monthlyExcessGrid, summarizeBacktest, formatMetric,
-  type AnnualRow, type MonthlyGrid, type PerformanceSummary, type SummaryBasis,
-} from '../metrics/tables.js';
+import { annualTable, monthlyExcessGrid, type AnnualRow, type MonthlyGrid, type PerformanceSummary } from '../metrics/tables.js';
+import { metricTableRows, formatMetric } from './metricTable.js';
+import { summarizeBacktest, type SummaryBasis } from '../backtest/summary.js';
 import { writeFileAtomic } from './csv.js';
 import { barChart, heatmap, lineChart, markDate, stackedAreaChart, type Series } from './figures.js';
 import { chartHtml, plotlyLibraryHtml, type Figure } from './plotly.js';

@@ -34,7 +34,7 @@ import { walkAllocator } from '../portfolio/walk.js';
 import type { AllocationRun } from './modeling.js';
 import { comparisonRows, headlineRow } from './validation.js';
 import { splitBacktest } from '../backtest/walkForward.js';
-import { summarizeBacktest } from '../metrics/tables.js';
+import { summarizeBacktest } from '../backtest/summary.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { dynamicWeights } from '../monitor/dynamicWeights.js';
 import type { HealthStatus } from '../monitor/health.js';

@@ -6,6 +6,7 @@
  * monthly returns between month-end closes (last trading day of each calendar month); excess
  * kurtosis = m4 / m2^2 - 3 (population moments); percentiles by linear interpolation.
  */
+import { DAILY_PERIODS_PER_YEAR } from '../../metrics/conventions.js';
 import type { MarketDataset } from '../types.js';
 
 export interface CalibrationRow {
@@ -16,7 +17,7 @@ export interface CalibrationRow {
   unit: '%' | '' | 'count';
 }
 
-const ANNUAL = Math.sqrt(252);
+const ANNUAL = Math.sqrt(DAILY_PERIODS_PER_YEAR);
 
 function mean(x: ArrayLike<number>): number {
   let s = 0;

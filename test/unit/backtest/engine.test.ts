@@ -11,7 +11,7 @@ import { runBacktest, sliceBacktest, windowRebalancePeriods } from '../../../src
 import { costSensitivity } from '../../../src/backtest/sensitivity.js';
 import { oneWayTurnover, tradeCost, tradedValue, netOfCost } from '../../../src/backtest/costs.js';
 import type { TargetWeights } from '../../../src/backtest/types.js';
-import { summarizeBacktest } from '../../../src/metrics/tables.js';
+import { summarizeBacktest } from '../../../src/backtest/summary.js';
 import { excessCagr, trackingError } from '../../../src/metrics/relative.js';
 import { businessDays, close, panelOf, randomCloses } from './helpers.js';
 

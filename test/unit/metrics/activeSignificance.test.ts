@@ -9,10 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBacktest } from '../../../src/backtest/engine.js';
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
-import {
-  activeReturnTest, activeTestMinPeriods, activeTestsByWindow, backtestActiveTest, deflatedActiveSharpe, differenceTest,
-  differenceTestsByWindow, neweyWestRuleLag, rebalancePeriodSeries, splitSeries, splitWindows, type PeriodSeries,
-} from '../../../src/metrics/activeSignificance.js';
+import { activeReturnTest, activeTestMinPeriods, activeTestsByWindow, deflatedActiveSharpe, differenceTest, differenceTestsByWindow, neweyWestRuleLag, splitSeries, splitWindows, type PeriodSeries } from '../../../src/metrics/activeSignificance.js';
+import { backtestActiveTest, rebalancePeriodSeries } from '../../../src/backtest/summary.js';
 import { benjaminiHochbergAdjust, deflatedSharpeRatio, holmAdjust } from '../../../src/metrics/significance.js';
 import { randomCloses } from '../backtest/helpers.js';
 import { throwsCode } from '../assertions.js';

@@ -15,7 +15,7 @@ import { compositeScore } from '../../../src/combine/composite.js';
 import { scoreAllocator } from '../../../src/portfolio/weights.js';
 import { walkAllocator } from '../../../src/portfolio/walk.js';
 import { runBacktest } from '../../../src/backtest/engine.js';
-import { summarizeBacktest } from '../../../src/metrics/tables.js';
+import { summarizeBacktest } from '../../../src/backtest/summary.js';
 import { alignedFactors } from '../../../src/model/evidence.js';
 import { modelContext, scoredDates, walkWeights } from '../../../src/model/context.js';
 import { modelScore, scoreModel } from '../../../src/model/score.js';

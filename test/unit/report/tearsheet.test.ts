@@ -14,7 +14,7 @@ import {
 import { randomCloses } from '../backtest/helpers.js';
 import { comparisonRows, HEADLINE_METRICS } from '../../../src/studies/validation.js';
 import { csvField, toCsv } from '../../../src/report/csv.js';
-import { formatMetric } from '../../../src/metrics/tables.js';
+import { formatMetric } from '../../../src/report/metricTable.js';
 import { compoundToPeriodEnds } from '../../../src/metrics/returns.js';
 
 function fixture() {

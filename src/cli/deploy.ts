@@ -88,7 +88,7 @@ interface CommandState { ds?: MarketDataset; spec?: ModelSpec; solver?: Solver; 
 /** Load, study, and compute the target rows (progress stages). */
 function targetStages(opts: AllocateOptions, state: CommandState) {
   return [
-    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
+    { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data}) and the model spec`, run: async () => {
       state.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
       state.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
       if (needsSolver(state.spec.allocator)) state.solver = await loadSolver();

@@ -63,7 +63,7 @@ export function monitorFiles(r: MonitorReport, dir: string): OutputFile[] {
 export async function monitorCommand(opts: MonitorOptions): Promise<{ report: MonitorReport; dir: string }> {
   const s: { ds?: MarketDataset; spec?: ModelSpec; study?: FactorStudy; report?: MonitorReport; dir?: string } = {};
   await runStages([
-    { name: `load the model spec and the data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
+    { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data}) and the model spec`, run: async () => {
       s.spec = loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE);
       s.ds = await loadDataset(opts.data, opts.seed, opts.dataOptions?.load);
     } },

@@ -117,7 +117,7 @@ test('allocate: latest target weights, byte-identical on rerun; bad dates name t
   const a = cli('allocate', '--out', path.join(dir, 'a.csv'));
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stdout, /\[1\/3\] load data/);
-  assert.match(a.stdout, /allocate: simulator\(seed=7\) 2024-12-31 \(top5\): 5 industries held/);
+  assert.match(a.stdout, /allocate: simulator\(seed=7\) 2024-12-31 \(model: top-5 \[[0-9a-f]{12}\]\): 5 industries held/);
   const b = cli('allocate', '--asof', '2024-12-31', '--quiet', '--out', path.join(dir, 'b.csv'));
   assert.equal(b.status, 0, b.stderr);
   assert.equal(readFileSync(path.join(dir, 'a.csv'), 'utf8'), readFileSync(path.join(dir, 'b.csv'), 'utf8'));

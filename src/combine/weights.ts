@@ -427,3 +427,12 @@ export function weightsAt(s: WeightSchedule, date: string): Record<string, numbe
   s.factors.forEach((f, k) => { out[f] = s.weights[t * s.factors.length + k]; });
   return out;
 }
+
+/** Weight w_f(t) of one factor at every date of a schedule (NaN where the date has no weights). Error: MONITOR_UNKNOWN_FACTOR. */
+export function factorWeightPath(schedule: WeightSchedule, factor: string): Float64Array {
+  const k = schedule.factors.indexOf(factor), K = schedule.factors.length;
+  if (k < 0) {
+    throw new RotationError('COMBINE_UNKNOWN_FACTOR', `Factor "${factor}" is not weighted by the schedule`, { factor, factors: schedule.factors }, 'pass a factor of the composite');
+  }
+  return Float64Array.from(schedule.dates, (_, t) => schedule.weights[t * K + k]);
+}

@@ -39,6 +39,7 @@
  * `meanVarianceSensitivity` measures the known weakness: bootstrap the window (seeded), re-estimate,
  * re-optimize, report how far the weights move.
  */
+import { DAILY_PERIODS_PER_YEAR } from '../metrics/conventions.js';
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import { createRng } from '../random.js';
@@ -280,7 +281,7 @@ export function meanVarianceWindow(returns: Panel, date: string, industries: rea
   if (freq !== 'monthly' && freq !== 'daily') {
     throw new RotationError('MV_BAD_OPTION', `Unknown frequency "${String(freq)}"`, { option: 'frequency' }, 'use "monthly" or "daily"');
   }
-  const lookback = options.lookback ?? (freq === 'monthly' ? 36 : 252);
+  const lookback = options.lookback ?? (freq === 'monthly' ? 36 : DAILY_PERIODS_PER_YEAR);
   const minObs = options.minObservations ?? Math.ceil((2 / 3) * lookback);
   if (!Number.isInteger(lookback) || lookback < 2) {
     throw new RotationError('MV_BAD_OPTION', `lookback ${lookback} must be an integer >= 2`, { option: 'lookback' }, 'pass e.g. 36 (months)');

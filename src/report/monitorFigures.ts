@@ -7,7 +7,7 @@ import type { Figure } from './plotly.js';
 import { heatmap, lineChart, type Series } from './figures.js';
 import type { MonitorReport } from '../monitor/report.js';
 import type { HealthStatus } from '../monitor/health.js';
-import { factorWeightPath, type WeightingSchedules } from '../studies/monitoring.js';
+import { factorWeightPath, type WeightSchedule } from '../combine/weights.js';
 
 /** Statistic of the rolling IC table to plot. */
 export type RollingStat = 'meanIc' | 'icir' | 'tStat';
@@ -48,7 +48,7 @@ export function healthTimelineFigure(report: MonitorReport, factors: readonly st
 }
 
 /** Weight w_f(t) of each factor in the composite under static (ICIR) and dynamic (health-shrunk) weighting. */
-export function weightPathFigure(cmp: WeightingSchedules, factors: readonly string[], title?: string): Figure {
+export function weightPathFigure(cmp: { static: WeightSchedule; dynamic: WeightSchedule }, factors: readonly string[], title?: string): Figure {
   const series: Series[] = [];
   for (const f of factors) {
     series.push({ name: `${f} static ICIR`, x: cmp.static.dates, y: factorWeightPath(cmp.static, f) });

@@ -22,7 +22,9 @@ import type { MarketDataset } from '../data/types.js';
 import type { IcByDate } from '../evaluate/ic.js';
 import { alignedFactors, type FactorStudy } from '../model/evidence.js';
 import { icByFactor } from '../evaluate/crossSection.js';
-import { icirWeights, type WeightSchedule } from '../combine/weights.js';
+import { factorWeightPath, icirWeights, type WeightSchedule } from '../combine/weights.js';
+
+export { factorWeightPath };
 import { compositeScore } from '../combine/composite.js';
 import type { Solver } from '../portfolio/optimizer.js';
 import { availableIndustries, dailyReturns, scoredDates, walkWeights } from '../model/context.js';
@@ -179,14 +181,6 @@ export function weightingRowsAfter(cmp: WeightingComparison, split: string): Wei
   return out;
 }
 
-/** Weight w_f(t) of one factor at every date of a schedule (NaN where the date has no weights). Error: MONITOR_UNKNOWN_FACTOR. */
-export function factorWeightPath(schedule: WeightSchedule, factor: string): Float64Array {
-  const k = schedule.factors.indexOf(factor), K = schedule.factors.length;
-  if (k < 0) {
-    throw new RotationError('MONITOR_UNKNOWN_FACTOR', `Factor "${factor}" is not weighted by the schedule`, { factor, factors: schedule.factors }, 'pass a factor of the composite');
-  }
-  return Float64Array.from(schedule.dates, (_, t) => schedule.weights[t * K + k]);
-}
 
 /** Mean weight of one factor over the dates in [from, to] with weights, under both schedules. */
 export interface WeightSummaryRow {

@@ -2,31 +2,23 @@
  * Fast exact sorting and midranks of one cross-section, for the evaluation hot paths.
  *
  * The order of x[0..n) (no NaN) ascending by the pair (x_i, i) — value first, ties broken by the
- * position i, i.e. by asset order when x was gathered in asset order — is found by a distribution
- * pass followed by an exact clean-up:
+ * position i, i.e. by asset order when x was gathered in asset order — is found in three steps:
  *
- *   1. (interpolation buckets, the common case) with m = min x, M = max x (both finite, m < M) and
- *      B = 4n buckets, bucket_i = min(B − 1, ⌊(x_i − m)·(B/(M − m))⌋). Floating-point subtraction,
- *      multiplication by a positive constant and floor are each monotone, so x_i <= x_j implies
- *      bucket_i <= bucket_j: one counting pass and one stable scatter (positions ascending within
- *      a bucket) put the cells in bucket order. Used when no bucket holds more than
- *      max(64, n/16) cells (values spread over their range, as factor values and returns are);
- *   2. (radix on the float bits, the fallback for clustered or infinite values) key_i = the upper 32
- *      bits of the IEEE-754 pattern of x_i mapped to an integer whose order is the numeric order
- *      (the magnitude bits flipped for x < 0); an LSD radix sort (two stable passes of 12-bit
- *      digits) on the 24 most significant bits of key_i that vary across the cross-section (the
- *      window starts at the highest bit where the smallest and the largest key differ, so a
- *      cross-section such as 100.00 .. 100.99 still spreads over the digits);
- *   3. an insertion pass on the true (value, position) pairs, which fixes the few neighbours that
- *      shared a bucket or a 24-bit key window. If that pass does more than 32·n + 1024 moves
- *      (heavily clustered values), the sort falls back to a quicksort on (value, position).
+ *   1. key_i = the upper 32 bits of the IEEE-754 pattern of x_i mapped to an integer whose order
+ *      is the numeric order (the magnitude bits flipped for x < 0);
+ *   2. an LSD radix sort (two stable passes of 12-bit digits) on the 24 most significant bits of
+ *      key_i that vary across the cross-section (the window starts at the highest bit where the
+ *      smallest and the largest key differ, so a cross-section such as 100.00 .. 100.99 still
+ *      spreads over the digits);
+ *   3. an insertion pass on the true (value, position) pairs, which fixes the few neighbours whose
+ *      keys agreed on those 24 bits. If that pass does more than 32·n + 1024 moves (heavily
+ *      clustered values), the sort falls back to a quicksort on (value, position).
  *
  * The result is exactly the order of a comparison sort on (x_i, i): no precision is lost (step 3
- * compares the doubles themselves). −0 and +0 compare equal and are ties. Step 1 is about twice as
- * fast as step 2 on 5,000 continuous values (one scatter instead of two and a near-sorted result), and step 2 is 3–4x faster than the quicksort co-sort of `midranksInto`:
- * both are linear in n, which is what lets one pass over a 5,000 x 2,500 panel rank the factor
- * and three horizons of returns. Scratch is allocated once per call site (`newFastRankScratch`)
- * and reused across dates.
+ * compares the doubles themselves). −0 and +0 compare equal and are ties. It is 3–4x faster than
+ * the quicksort co-sort of `midranksInto` on 5,000 continuous values (it is linear in n), which is
+ * what lets one pass over a 5,000 x 2,500 panel rank the factor and three horizons of returns.
+ * Scratch is allocated once per call site (`newFastRankScratch`) and reused across dates.
  */
 
 /** Scratch for `sortAscending` / `fastMidranksInto`, sized for up to `capacity` cells. */
@@ -40,8 +32,6 @@ export interface FastRankScratch {
   readonly keyB: Int32Array;
   readonly idxB: Int32Array;
   readonly hist: Int32Array;
-  /** Interpolation-bucket counts (step 1), BUCKETS_PER_CELL · capacity + 1 cells. */
-  readonly bucketCount: Int32Array;
   /** Int32 view of the last input's buffer (inputs are reused across dates, so it is built once). */
   view: Int32Array | null;
   viewOf: Float64Array | null;
@@ -55,11 +45,6 @@ const DIGIT_MASK = DIGIT_SIZE - 1;
 const WINDOW_BITS = 2 * DIGIT_BITS;
 /** Below this size an insertion sort (≤ n²/4 moves on average) beats two 4096-bin radix passes. */
 const SMALL = 96;
-/**
- * Interpolation buckets per cell (B = 4n): about 0.25 cells a bucket for spread-out values, so the
- * insertion clean-up moves ~n/8 cells and rarely mispredicts (B = n: ~n/2 moves, slower overall).
- */
-const BUCKETS_PER_CELL = 4;
 /** Index of the upper 32-bit word of a double in an Int32 view (1 on little-endian machines). */
 const HI_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 
@@ -74,7 +59,6 @@ export function newFastRankScratch(capacity: number): FastRankScratch {
     keyB: new Int32Array(c),
     idxB: new Int32Array(c),
     hist: new Int32Array(2 * DIGIT_SIZE),
-    bucketCount: new Int32Array(BUCKETS_PER_CELL * c + 1),
     view: null,
     viewOf: null,
     lastShift: 0,
@@ -139,51 +123,6 @@ function quickSortPairs(sv: Float64Array, ix: Int32Array, lo: number, hi: number
 }
 
 /**
- * Step 1 of the module comment: scatter x[0..n) into interpolation-bucket order (stable), into
- * scratch.order / scratch.sorted. Returns false, having written nothing, when the values are not
- * all finite, all equal, or when one bucket would hold more than max(64, n/16) cells (then the
- * radix path is faster than the insertion clean-up).
- */
-function bucketSort(x: Float64Array, n: number, scratch: FastRankScratch): boolean {
-  let m = x[0], M = x[0];
-  for (let i = 1; i < n; i++) {
-    const v = x[i];
-    if (v < m) m = v;
-    else if (v > M) M = v;
-  }
-  const range = M - m;
-  // range is NaN or Infinity with an infinite value (or an overflowing span), 0 when all equal.
-  if (!(range > 0 && range < Infinity)) return false;
-  const B = BUCKETS_PER_CELL * n, last = B - 1;
-  const scale = B / range;
-  if (!(scale < Infinity)) return false;
-  const cnt = scratch.bucketCount, bk = scratch.keyA;
-  cnt.fill(0, 0, B);
-  for (let i = 0; i < n; i++) {
-    // (x_i − m)·scale is in [0, B] (rounding may reach B at the maximum): truncation is floor.
-    let b = ((x[i] - m) * scale) | 0;
-    if (b > last) b = last;
-    bk[i] = b;
-    cnt[b]++;
-  }
-  const limit = n >> 4 > 64 ? n >> 4 : 64;
-  let s = 0;
-  for (let b = 0; b < B; b++) {
-    const c = cnt[b];
-    if (c > limit) return false;
-    cnt[b] = s;
-    s += c;
-  }
-  const ord = scratch.order, sv = scratch.sorted;
-  for (let i = 0; i < n; i++) {
-    const p = cnt[bk[i]]++;
-    ord[p] = i;
-    sv[p] = x[i];
-  }
-  return true;
-}
-
-/**
  * Sort x[0..n) (finite or ±Infinity, no NaN) ascending by (x_i, i) into the scratch:
  *
  *   scratch.order[k] = i_k,  scratch.sorted[k] = x[i_k],  (x[i_0], i_0) < (x[i_1], i_1) < …
@@ -196,10 +135,6 @@ export function sortAscending(x: Float64Array, n: number, scratch: FastRankScrat
   if (n <= SMALL) {
     for (let i = 0; i < n; i++) { sv[i] = x[i]; ord[i] = i; }
     insertionFix(sv, ord, n, Infinity);
-    return;
-  }
-  if (bucketSort(x, n, scratch)) {
-    if (insertionFix(sv, ord, n, 32 * n + 1024) < 0) quickSortPairs(sv, ord, 0, n - 1);
     return;
   }
   if (scratch.viewOf !== x) {

@@ -20,8 +20,9 @@
  * evaluate the others. Workers load the TypeScript sources through tsx's CommonJS API
  * (`tsx/cjs/api`, resolved from the project root), so they work the same under `node --import
  * tsx`, the `tsx` CLI and a tslab kernel. Factor and level rows reach a worker as Float64Array views
- * of a SharedArrayBuffer: the input's own buffer when it is already shared (no copy), otherwise one
- * copy of that chunk's rows into a new shared buffer. When no worker can start (no tsx, a worker
+ * of a SharedArrayBuffer: the input's own buffer when it is already shared (no copy; see
+ * `shareForwardReturns` for many factors against one ForwardReturns), otherwise one copy of that
+ * chunk's rows into a new shared buffer. When no worker can start (no tsx, a worker
  * error, a single core) everything runs on the calling thread, and `parallel.fallback` says why.
  */
 import os from 'node:os';
@@ -162,6 +163,16 @@ export function createEvaluationPool(options: EvaluationPoolOptions = {}): Evalu
       });
     },
   };
+}
+
+/**
+ * The same forward returns with `level` (and `segment`) on SharedArrayBuffers: one copy, after
+ * which every `evaluateCrossSectionsParallel` call on them hands workers views instead of copies
+ * (evaluate many factors against one ForwardReturns: share it once). Values are unchanged.
+ */
+export function shareForwardReturns(fr: ForwardReturns): ForwardReturns {
+  const share = <A extends Float64Array | Int32Array>(a: A): A => sharedRows(a, 0, a.length, 1);
+  return { ...fr, level: share(fr.level), segment: fr.segment ? share(fr.segment) : null };
 }
 
 /** Rows [lo, hi) of a date-major buffer with `width` columns, on a SharedArrayBuffer (a view when it already is one). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { periodReturns } from '../../../src/data/calendar.js';
 import { evaluateCrossSections, type CrossSectionEvaluation, type CrossSectionOptions } from '../../../src/evaluate/crossSection.js';
 import { forwardReturnsFromPrices, forwardReturnsFromReturns, type ForwardReturns } from '../../../src/evaluate/forwardReturns.js';
-import { createEvaluationPool, evaluateCrossSectionsParallel } from '../../../src/evaluate/parallel.js';
+import { createEvaluationPool, evaluateCrossSectionsParallel, shareForwardReturns } from '../../../src/evaluate/parallel.js';
 import { RotationError } from '../../../src/errors.js';
 import { createPanel, type Panel } from '../../../src/panel/panel.js';
 import { createRng } from '../../../src/random.js';
@@ -85,4 +85,19 @@ test('parallel evaluation falls back to the calling thread, and says why, with n
     (e: unknown) => e instanceof RotationError && e.code === 'EVAL_BAD_ARGUMENT');
   await assert.rejects(evaluateCrossSectionsParallel(factor, fr, { horizons: [2] }, pool),
     (e: unknown) => e instanceof RotationError && e.code === 'EVAL_UNKNOWN_HORIZON');
+});
+
+test('shareForwardReturns: the same values on shared memory, and the evaluation on it is unchanged', async () => {
+  const { prices, factor } = randomMarket(35, 40, 30);
+  for (const fr of [forwardReturnsFromPrices(prices, { horizons: [1, 5], periodsPerYear: 252 }),
+    forwardReturnsFromReturns(periodReturns(prices, prices.dates), { horizons: [1, 5], periodsPerYear: 252 })]) {
+    const sh = shareForwardReturns(fr);
+    assert.ok(sh.level.buffer instanceof SharedArrayBuffer);
+    assert.ok(sh.segment === null || sh.segment.buffer instanceof SharedArrayBuffer);
+    assert.deepStrictEqual({ ...sh, level: Float64Array.from(sh.level), segment: sh.segment && Int32Array.from(sh.segment) }, fr);
+    const got = await evaluateCrossSectionsParallel(factor, sh, {}, pool);
+    const { parallel, ...rest } = got;
+    assert.equal(parallel.chunks, 3);
+    assert.deepStrictEqual(rest, evaluateCrossSections(factor, fr));
+  }
 });

@@ -32,6 +32,8 @@ test('encodeValue / decodeValue: exact for NaN, ±Infinity, −0, undefined, typ
 
 test('simulateMarketCached: writes once, then reads a market bit-identical to simulateMarket; the key follows config and sources', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'simcache-'));
+  const env = process.env.ROTATION_SIM_CACHE;
+  delete process.env.ROTATION_SIM_CACHE; // the test needs the cache on whatever the caller set
   try {
     const cfg = { seed: 5, nStocks: 60, years: 2, nIndustries: 8, benchmarkSize: 20 };
     const statuses: SimulatorCacheStatus[] = [];
@@ -53,7 +55,14 @@ test('simulateMarketCached: writes once, then reads a market bit-identical to si
     statuses.length = 0;
     assert.deepStrictEqual(simulateMarketCached(cfg, { dir, onStatus }), fresh);
     assert.deepEqual(statuses, ['miss-written']);
+    // ROTATION_SIM_CACHE=0 turns it off: simulated, nothing read or written.
+    process.env.ROTATION_SIM_CACHE = '0';
+    statuses.length = 0;
+    assert.deepStrictEqual(simulateMarketCached(cfg, { dir: path.join(dir, 'off'), onStatus }), fresh);
+    assert.deepEqual(statuses, ['off-disabled']);
+    assert.equal(existsSync(path.join(dir, 'off')), false);
   } finally {
+    if (env === undefined) delete process.env.ROTATION_SIM_CACHE; else process.env.ROTATION_SIM_CACHE = env;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -154,7 +154,10 @@ export function encodeValue(value: unknown): Buffer {
   return buf;
 }
 
-/** Inverse of `encodeValue` (typed arrays are fresh copies, references shared as encoded). */
+/**
+ * Inverse of `encodeValue`: references shared as encoded; typed arrays are views into `buf` where
+ * aligned (so `buf` must not be reused by the caller), copies otherwise.
+ */
 export function decodeValue(buf: Uint8Array): unknown {
   if (buf.byteLength < 4) throw new RotationError('CACHE_CORRUPT', 'Cache file shorter than its header', { bytes: buf.byteLength }, 'delete the .cache folder');
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -169,6 +172,9 @@ export function decodeValue(buf: Uint8Array): unknown {
     if (!C || at + n * C.BYTES_PER_ELEMENT > buf.byteLength) {
       throw new RotationError('CACHE_CORRUPT', 'Typed array outside the cache file', { at, length: n }, 'delete the .cache folder');
     }
+    // A view into the decoded buffer when aligned (no second copy of the data: the file's bytes
+    // become the arrays), else a copy.
+    if ((buf.byteOffset + at) % C.BYTES_PER_ELEMENT === 0) return new C(buf.buffer as ArrayBuffer, buf.byteOffset + at, n);
     const t = new C(n);
     new Uint8Array(t.buffer).set(buf.subarray(at, at + n * C.BYTES_PER_ELEMENT));
     return t;

@@ -22,7 +22,10 @@ test('encodeValue / decodeValue: exact for NaN, ±Infinity, −0, undefined, typ
   assert.ok('u' in back && back.u === undefined);
   assert.equal(back.a, back.b, 'a shared typed array stays shared');
   assert.equal(back.dates, back.again, 'a shared array stays shared');
-  assert.notEqual(back.a, shared, 'decoded typed arrays are fresh copies');
+  assert.notEqual(back.a, shared, 'decoded typed arrays are new arrays, not the encoded ones');
+  const unaligned = Buffer.alloc(buf.length + 1).subarray(1);
+  buf.copy(unaligned);
+  assert.deepStrictEqual(decodeValue(unaligned), value, 'an unaligned buffer decodes through copies');
   assert.deepEqual(Object.keys(back.records[0]), ['stock', 'value', 'note', 'mixed']);
   assert.equal(Buffer.compare(encodeValue(back), buf), 0, 'encode(decode(x)) is byte-identical');
   throwsCode(() => encodeValue({ m: new Map() }), 'CACHE_UNSUPPORTED');

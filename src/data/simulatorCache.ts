@@ -217,7 +217,11 @@ export function decodeValue(buf: Uint8Array): unknown {
   return build(skeleton);
 }
 
-/** The cache key of a config (see the module comment), or null when a source file is missing. */
+/**
+ * The cache key of a config (see the module comment): `<version>-<config>`, version = 16 hex of
+ * SHA-256(cache format, byte order, the simulator's sources), config = 16 hex of SHA-256(the
+ * resolved config as JSON). Null when a source file is missing under `root`.
+ */
 export function simulatorCacheKey(config: Partial<SimulatorConfig>, root = process.cwd()): string | null {
   const simDir = path.join(root, 'src', 'data', 'simulator');
   if (!existsSync(simDir)) return null;
@@ -225,14 +229,22 @@ export function simulatorCacheKey(config: Partial<SimulatorConfig>, root = proce
   for (const f of readdirSync(simDir).sort()) if (f.endsWith('.ts')) files.push(`src/data/simulator/${f}`);
   const h = createHash('sha256');
   h.update(`format ${SIMULATOR_CACHE_FORMAT} ${os.endianness()}\n`);
-  h.update(JSON.stringify(resolveSimulatorConfig(config)));
   for (const f of files) {
     const p = path.join(root, f);
     if (!existsSync(p)) return null;
     h.update(`\n${f}\n`);
     h.update(readFileSync(p));
   }
-  return h.digest('hex').slice(0, 32);
+  const c = createHash('sha256').update(JSON.stringify(resolveSimulatorConfig(config))).digest('hex').slice(0, 16);
+  return `${h.digest('hex').slice(0, 16)}-${c}`;
+}
+
+/** Delete the cache files of other simulator versions in `dir` (they can never be read again by these sources). */
+function pruneOtherVersions(dir: string, key: string): void {
+  const version = key.slice(0, key.indexOf('-') + 1);
+  for (const f of readdirSync(dir)) {
+    if (/^[0-9a-f]{16}-[0-9a-f]{16}\.bin$/.test(f) && !f.startsWith(version)) rmSync(path.join(dir, f), { force: true });
+  }
 }
 
 /**
@@ -264,6 +276,7 @@ export function simulateMarketCached(config: Partial<SimulatorConfig> = {}, opti
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, encodeValue(market));
     renameSync(tmp, file);
+    pruneOtherVersions(dir, key);
     report('miss-written', file);
   } catch {
     rmSync(tmp, { force: true });

@@ -51,6 +51,16 @@ test('simulateMarketCached: writes once, then reads a market bit-identical to si
     const files = readdirSync(dir);
     assert.equal(files.length, 1, 'no temp file left behind');
     assert.equal(files[0], `${simulatorCacheKey(cfg)}.bin`);
+    // A file of another simulator version is deleted when this version writes; another config's
+    // file of this version is kept.
+    const key = simulatorCacheKey(cfg)!;
+    const stale = path.join(dir, `${'0'.repeat(16)}-${key.slice(17)}.bin`), other = path.join(dir, `${key.slice(0, 17)}${'1'.repeat(16)}.bin`);
+    writeFileSync(stale, 'old');
+    writeFileSync(other, 'kept');
+    rmSync(path.join(dir, files[0]));
+    simulateMarketCached(cfg, { dir });
+    assert.deepEqual(readdirSync(dir).sort(), [files[0], path.basename(other)].sort());
+    rmSync(other);
     // Another config, another file; a truncated file is replaced, not trusted.
     assert.notEqual(simulatorCacheKey({ ...cfg, seed: 6 }), simulatorCacheKey(cfg));
     const f = path.join(dir, files[0]);

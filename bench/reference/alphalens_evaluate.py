@@ -35,7 +35,7 @@ def main() -> None:
     level[rng.uniform(size=level.shape) < 0.01] = np.nan
     f[rng.uniform(size=f.shape) < 0.02] = np.nan
     prices = pd.DataFrame(level, index=dates, columns=assets)
-    factor = pd.DataFrame(f, index=dates, columns=assets).stack().rename("factor")
+    factor = pd.DataFrame(f, index=dates, columns=assets).stack().dropna().rename("factor")
     factor.index.names = ["date", "asset"]
 
     c0 = time.process_time()

@@ -1,4 +1,6 @@
 import { test, after } from 'node:test';
+import os from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { periodReturns } from '../../../src/data/calendar.js';
 import { evaluateCrossSections, type CrossSectionEvaluation, type CrossSectionOptions } from '../../../src/evaluate/crossSection.js';
@@ -73,7 +75,7 @@ test('parallel evaluation falls back to the calling thread, and says why, with n
   const none = createEvaluationPool({ workers: 0 });
   const a = await evaluateCrossSectionsParallel(factor, fr, {}, none);
   assert.match(a.parallel.fallback ?? '', /0 workers/);
-  const broken = createEvaluationPool({ workers: 1, root: '/nonexistent-project-root' });
+  const broken = createEvaluationPool({ workers: 1, root: path.join(os.tmpdir(), 'no-such-project-root') });
   const b = await evaluateCrossSectionsParallel(factor, fr, {}, broken);
   assert.match(b.parallel.fallback ?? '', /could not load/);
   const c = await evaluateCrossSectionsParallel(factor, fr, {}, null);

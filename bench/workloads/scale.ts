@@ -1,43 +1,60 @@
 /**
- * Workload `scale`: the two mean-variance baselines of the studies (sample covariance, caps 30%;
- * Ledoit-Wolf, caps 30%, quadratic turnover penalty 0.05) walked over 12 month ends with a
- * 36-month window, at 30, 100 and 300 industries (seeded one-factor daily returns, ~4 years).
- * Reports ms per rebalance date for each size; the timed section is the six walks.
- * Target: 300 industries well under 100 ms per date and baseline (was ~0.45 s).
+ * Workload `scale` (opt-in: `npm run bench -- scale`): how cost grows with the number of assets.
+ * Each point runs in its own child process (its own CPU seconds and peak memory):
+ *
+ * - evaluate: the `evaluate` workload (forward returns 1/5/21 days, rank IC, 5-quantile means,
+ *   turnover, one thread) on 2,500 dates x 1,250 / 2,500 / 5,000 assets (1x, 2x, 4x);
+ * - pipeline: the simulator and every registered industry factor at month ends (the part of
+ *   `npm start` that sees individual stocks) with 1,000 / 2,000 / 4,000 stocks, 10 years (1x is
+ *   the default market).
+ *
+ * Prints one `bench scale-<kind> x=<k> ...` line per point (timed section: wall_s, cpu_s; the
+ * child's peak_rss_mb, setup included) and the CPU and memory growth against 1x. docs/performance.md
+ * holds the table and what it implies for 5,000 stocks x 10 years.
+ *   Child mode (internal): scale.ts <kind> <multiple>
  */
-import { runWorkload, weekdayDates } from '../harness.js';
-import { createPanel, type Panel } from '../../src/panel/panel.js';
-import { createRng } from '../../src/random.js';
+import path from 'node:path';
+import { runChild, runWorkload } from '../harness.js';
+import { evaluatePanels, evaluateSummary } from '../evaluateData.js';
+import { forwardReturnsFromPrices } from '../../src/evaluate/forwardReturns.js';
+import { evaluateCrossSections } from '../../src/evaluate/crossSection.js';
 import { monthEndRebalanceDates } from '../../src/data/calendar.js';
-import { loadSolver } from '../../src/portfolio/optimizer.js';
-import { meanVarianceAllocator } from '../../src/portfolio/meanVariance.js';
-import { walkAllocator } from '../../src/portfolio/walk.js';
+import { simulateMarket } from '../../src/data/simulator.js';
+import { computeFactors, factorRegistry, newFactorCache } from '../../src/factors/registry.js';
 
-const SIZES = [30, 100, 300];
-const MONTHS = 12;
+const MULTIPLES = [1, 2, 4];
+const [kind, multiple] = process.argv.slice(2);
 
-function returnsPanel(n: number): Panel {
-  const rng = createRng(n);
-  const dates = weekdayDates(22 * (36 + MONTHS + 1));
-  const assets = Array.from({ length: n }, (_, i) => `I${String(i).padStart(3, '0')}`);
-  const beta = Float64Array.from({ length: n }, () => 0.6 + 0.8 * rng.uniform());
-  const values = new Float64Array(dates.length * n);
-  for (let t = 0; t < dates.length; t++) {
-    const f = rng.normal();
-    for (let i = 0; i < n; i++) values[t * n + i] = t === 0 ? NaN : 0.0003 + 0.01 * beta[i] * f + 0.012 * rng.normal();
-  }
-  return createPanel(dates, assets, values);
-}
-
-await runWorkload('scale', async () => ({ solver: await loadSolver(), panels: SIZES.map(returnsPanel) }), ({ solver, panels }) => {
-  const parts: string[] = [];
-  for (const returns of panels) {
-    const dates = monthEndRebalanceDates(returns.dates).slice(-MONTHS);
-    for (const [tag, o] of [['sample', { covariance: 'sample' as const, caps: 0.3 }], ['lw', { covariance: 'ledoit-wolf' as const, caps: 0.3, turnoverPenalty: 0.05 }]] as const) {
-      const t0 = process.hrtime.bigint();
-      walkAllocator(meanVarianceAllocator(solver, o), { returns, rebalanceDates: dates });
-      parts.push(`mv_${tag}_n${returns.assets.length}_ms_per_date=${(Number(process.hrtime.bigint() - t0) / 1e6 / dates.length).toFixed(1)}`);
+if (kind === 'evaluate') {
+  const N = 1250 * Number(multiple);
+  await runWorkload(`scale-evaluate x=${multiple}`, () => evaluatePanels(2500, N), ({ factor, prices }) => {
+    const fr = forwardReturnsFromPrices(prices, { horizons: [1, 5, 21], periodsPerYear: 252 });
+    return evaluateSummary(evaluateCrossSections(factor, fr, { ic: false, rankIc: true, groups: { quantiles: 5 }, turnover: true }));
+  });
+} else if (kind === 'pipeline') {
+  const nStocks = 1000 * Number(multiple);
+  await runWorkload(`scale-pipeline x=${multiple}`, () => null, () => {
+    const { dataset } = simulateMarket({ nStocks });
+    const dates = monthEndRebalanceDates(dataset.calendar);
+    const ids = factorRegistry().map((f) => f.id);
+    computeFactors(dataset, dates, { ids, cache: newFactorCache(dataset) });
+    return `stocks=${nStocks} days=${dataset.calendar.length} factors=${ids.length} months=${dates.length}`;
+  });
+} else {
+  const self = path.join('bench', 'workloads', 'scale.ts');
+  for (const k of ['evaluate', 'pipeline']) {
+    const rows: Record<string, number>[] = [];
+    for (const m of MULTIPLES) {
+      const r = runChild([self, k, String(m)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = r.stdout.split('\n').find((l) => l.startsWith('bench scale-'));
+      if (r.status !== 0 || !line) throw new Error(`scale ${k} x${m} failed (exit ${r.status})`);
+      const fig: Record<string, number> = {};
+      for (const mm of line.matchAll(/(\w+)=([-\d.eE+]+)(?=\s|$)/g)) fig[mm[1]] = Number(mm[2]);
+      // The child's own peak (setup included) replaces the in-process figure, which is the same process.
+      console.log(line);
+      rows.push(fig);
     }
+    const g = (f: string) => rows.map((x) => (x[f] / rows[0][f]).toFixed(2)).join('/');
+    console.log(`bench scale-${k} growth x=1/2/4: cpu ${g('cpu_s')} wall ${g('wall_s')} peak_rss ${g('peak_rss_mb')}`);
   }
-  return parts.join(' ');
-});
+}

@@ -50,3 +50,24 @@ test('midranksOfSorted: runs share the average rank and the count of tied runs i
   assert.deepEqual([...out], [1, 2.5, 2.5, 4, 5.5, 5.5]);
   assert.equal(midranksOfSorted(Float64Array.from([1, 2, 3]), 3, out), 0);
 });
+
+test('sortAscending gives the comparison-sort order on spread, tied, clustered, infinite and huge-span values', () => {
+  // 200 cells (above the insertion-sort size): the radix window, the insertion clean-up and its
+  // quicksort fallback all see these.
+  const rng = createRng(5);
+  const n = 200;
+  const cases: [string, Float64Array][] = [
+    ['spread', Float64Array.from({ length: n }, () => rng.normal())],
+    ['spread with ties', Float64Array.from({ length: n }, () => Math.round(rng.normal() * 8) / 8)],
+    ['cluster and outlier', Float64Array.from({ length: n }, (_, i) => (i === 7 ? 1e9 : rng.uniform()))],
+    ['infinite', Float64Array.from({ length: n }, (_, i) => (i === 3 ? -Infinity : rng.uniform()))],
+    ['huge span', Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1.7e308 : -1.7e308) * rng.uniform())],
+  ];
+  const sc = newFastRankScratch(n);
+  for (const [name, x] of cases) {
+    const want = Array.from({ length: n }, (_, i) => i).sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
+    sortAscending(x, n, sc);
+    assert.deepEqual([...sc.order], want, name);
+    assert.deepEqual([...sc.sorted], want.map((i) => x[i]), name);
+  }
+});

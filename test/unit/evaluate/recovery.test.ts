@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { icForHorizon } from '../../../src/evaluate/crossSection.js';
 import { forwardReturnsFromPrices } from '../../../src/evaluate/forwardReturns.js';
 import { computeFactors } from '../../../src/factors/registry.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
 import { loadCiticIndustry } from '../../../src/data/citic.js';
 import { hasSharedData } from '../../../src/data/paths.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { dataDictionaryMarkdown } from '../../../src/data/dictionary.js';
 import type { IntradayBars, MarketDataset } from '../../../src/data/types.js';
 import { monthEndOfIndex, monthIndex } from '../../../src/data/frequency.js';

@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
 import { argmaxStates, fitGaussianHmm, forwardFilter } from '../../../src/portfolio/hmm.js';
 import { simpleReturns } from '../../../src/portfolio/history.js';

@@ -10,7 +10,7 @@ import { createPanel } from '../../../src/panel/panel.js';
 import { zscore } from '../../../src/panel/kernels.js';
 import { createRng } from '../../../src/random.js';
 import { rankIcByDate } from '../../../src/evaluate/ic.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { factorStudy } from '../../../src/model/evidence.js';
 import { modelContext } from '../../../src/model/context.js';
 import { modelScore } from '../../../src/model/score.js';

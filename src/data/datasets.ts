@@ -20,7 +20,7 @@ import { readWorkbook } from './excel.js';
 import { FRENCH_INDUSTRY_COUNTS, frenchSharedFile, frenchToDataset, parseFrenchIndustryFile, type FrenchIndustryCount } from './french.js';
 import { calendarPeriodsPerYear, datasetFrequency, datasetPeriodsPerYear } from './frequency.js';
 import { hasSharedData, sharedDataDir } from './paths.js';
-import { simulateMarket } from './simulator.js';
+import { simulateMarketCached } from './simulatorCache.js';
 import { loadSwIndustry } from './sw.js';
 import type { MarketDataset } from './types.js';
 import { attachMonthEndPe, checkPeCodes, PE_SHEETS, readPeSheet, VALUATION_DIR, valuationWorkbookFile } from './valuation.js';
@@ -79,7 +79,7 @@ export async function loadCiticWithPe(options: { extendCloseWithWide?: boolean; 
  * unpublished N), and every loader's own errors.
  */
 export async function loadNamedDataset(name: string, options: NamedDatasetOptions = {}): Promise<MarketDataset> {
-  if (name === 'sim') return withFrequency(simulateMarket({ seed: options.seed ?? 7 }).dataset);
+  if (name === 'sim') return withFrequency(simulateMarketCached({ seed: options.seed ?? 7 }).dataset);
   if (name === 'citic') {
     requireShared('citic_l1_industry', 'CITIC');
     const citicOptions = { extendCloseWithWide: true, strict: options.load?.strict, asOf: options.load?.asOf };

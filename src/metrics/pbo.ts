@@ -215,8 +215,9 @@ export interface AlignedVariants {
  * series' return is not finite. Each variant's left-out periods are counted in `loss` (reasons
  * "period end not common to all variants" and "missing return on this date in some variant").
  * Errors: PBO_TOO_FEW_VARIANTS (fewer than 2 series), PBO_BAD_MATRIX (a series whose dates and
- * returns differ in length or are not ascending), PBO_VARIANTS_NOT_ALIGNED (fewer than
- * `minPeriods` common periods remain; names each variant's range).
+ * returns differ in length or are not ascending), PBO_TOO_FEW_PERIODS (the series share every
+ * date but have fewer than `minPeriods`), PBO_VARIANTS_NOT_ALIGNED (fewer than `minPeriods`
+ * common periods remain after dropping the dates some variant lacks; names each variant's range).
  */
 export function alignVariants(series: readonly PeriodSeries[], minPeriods = PBO_DEFAULT_BLOCKS): AlignedVariants {
   if (series.length < 2) {
@@ -246,6 +247,10 @@ export function alignVariants(series: readonly PeriodSeries[], minPeriods = PBO_
       countLoss(loss, commonSet.has(d) ? 'missing return on this date in some variant' : 'period end not common to all variants', 1, { variant: names[i], date: d });
     }
   });
+  if (dates.length < minPeriods && dates.length === Math.max(...series.map((s) => s.dates.length))) {
+    throw new RotationError('PBO_TOO_FEW_PERIODS', `The ${series.length} variants have ${dates.length} period(s); PBO with ${minPeriods} blocks needs at least ${minPeriods}`,
+      { periods: dates.length, blocks: minPeriods }, `use a longer history, or fewer blocks (--blocks ${Math.max(2, 2 * Math.floor(dates.length / 2))} at most)`);
+  }
   if (dates.length < minPeriods) {
     throw new RotationError('PBO_VARIANTS_NOT_ALIGNED',
       `Only ${dates.length} period end(s) are common to all ${series.length} variants (with a return in each); PBO needs at least ${minPeriods}`,

@@ -295,7 +295,7 @@ export function stressStudy(bts: readonly BacktestResult[], market: string | nul
       const all = monthRange(w.start, w.end);
       const inData = all.filter((m) => have.has(m));
       if (inData.length === 0) {
-        skipped.push({ name: w.name, start: w.start, end: w.end, reason: `outside the data (${first}..${last})` });
+        skipped.push({ name: w.name, start: w.start, end: w.end, reason: `outside the backtested months (${first}..${last})` });
         continue;
       }
       if (inData.length < all.length) notes.push(`"${w.name}" (${w.start}..${w.end}) is partly covered: ${inData.length} of ${all.length} months in the data`);

@@ -63,7 +63,7 @@ const FILE: StressWindowFile = {
 
 test('named windows: returns, excess, drawdowns by hand; too short for a t says why; outside the data is skipped and listed', () => {
   const s = stressStudy([fakeBacktest()], 'test', { file: FILE });
-  assert.deepEqual(s.skipped, [{ name: 'outside', start: '1987-10', end: '1987-10', reason: 'outside the data (2015-01..2016-12)' }]);
+  assert.deepEqual(s.skipped, [{ name: 'outside', start: '1987-10', end: '1987-10', reason: 'outside the backtested months (2015-01..2016-12)' }]);
   assert.ok(s.notes.some((n) => /"partly" .* 2 of 4 months/.test(n)), s.notes.join('|'));
   const crash = s.rows.find((r) => r.window === 'crash')!;
   assert.equal(crash.months, 4);

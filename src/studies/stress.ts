@@ -87,7 +87,7 @@ export function stressMarketOf(datasetName: string, file: StressWindowFile = loa
   return { market: null, note: `no market in ${STRESS_WINDOWS_FILE} matches dataset "${datasetName}": named windows not used` };
 }
 
-/** The named windows of a market, its `extends` chain first. STRESS_UNKNOWN_MARKET lists the known keys. */
+/** The named windows of a market and of its `extends` chain, by start month. STRESS_UNKNOWN_MARKET lists the known keys. */
 export function namedStressWindows(market: string, file: StressWindowFile = loadStressWindows()): StressWindowDef[] {
   const m = file.markets[market];
   if (!m) {
@@ -98,7 +98,7 @@ export function namedStressWindows(market: string, file: StressWindowFile = load
   const chain: StressMarketDef[] = [m];
   let cur = m;
   while (cur.extends !== undefined && !seen.has(cur.extends)) { seen.add(cur.extends); cur = file.markets[cur.extends]; chain.unshift(cur); }
-  return chain.flatMap((c) => c.windows);
+  return chain.flatMap((c) => c.windows).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }
 
 export type StressWindowKind = 'named' | 'worst months' | 'volatility tercile';
@@ -181,7 +181,9 @@ export interface StressRow {
   maxDrawdown: number;
   /** Max drawdown of the daily relative wealth W/B inside the window (NaN for non-contiguous windows). */
   excessMaxDrawdown: number;
-  /** Mean monthly active return. */
+  /** Mean monthly strategy and benchmark returns, and their difference (the mean monthly active return). */
+  meanReturn: number;
+  meanBenchmark: number;
   meanActive: number;
   /** t and Newey-West t of the mean monthly active return, p of the plain t; NaN when the window is too short. */
   t: number;
@@ -258,13 +260,13 @@ function windowRow(bt: BacktestResult, w: StressWindow, minPeriods: number | und
   } else {
     notes.push(`no t: ${n} month(s), a t needs at least ${min}`);
   }
-  let ma = 0;
-  for (let i = 0; i < n; i++) ma += r[i] - b[i];
+  let mr = 0, mb = 0;
+  for (let i = 0; i < n; i++) { mr += r[i]; mb += b[i]; }
   const R = compound(r), B = compound(b);
   return {
     window: w.name, kind: w.kind, strategy: bt.name, months: n, first: dates[0] ?? '', last: dates[n - 1] ?? '',
     return: n ? R : NaN, benchmarkReturn: n ? B : NaN, excess: n ? R - B : NaN, maxDrawdown: mdd, excessMaxDrawdown: emdd,
-    meanActive: n ? ma / n : NaN, t, tNeweyWest: tNw, p, note: notes.join('; '),
+    meanReturn: n ? mr / n : NaN, meanBenchmark: n ? mb / n : NaN, meanActive: n ? (mr - mb) / n : NaN, t, tNeweyWest: tNw, p, note: notes.join('; '),
   };
 }
 
@@ -328,10 +330,20 @@ export function tailRow(bt: BacktestResult): TailRow {
   };
 }
 
-/** The study's rows as a display table: one row per window and strategy (fractions; t blank where not available). */
+/**
+ * The study's rows as a display table, one row per window and strategy (fractions). Compounded
+ * return, benchmark and excess only for contiguous windows (compounding hundreds of scattered
+ * months means nothing); the mean monthly return, benchmark and active return for every window;
+ * t blank where the window is too short (the note says why).
+ */
 export function stressTableRows(s: StressStudy): Record<string, string | number>[] {
-  return s.rows.map((r) => ({
-    window: r.window, strategy: r.strategy, months: r.months, return: r.return, benchmark: r.benchmarkReturn, excess: r.excess,
-    'max DD': r.maxDrawdown, 'excess max DD': r.excessMaxDrawdown, t: Number.isFinite(r.t) ? r.t : '', note: r.note,
-  }));
+  return s.rows.map((r) => {
+    const contiguous = s.windows.find((w) => w.name === r.window)?.contiguous ?? false;
+    return {
+      window: r.window, strategy: r.strategy, months: r.months,
+      return: contiguous ? r.return : '', benchmark: contiguous ? r.benchmarkReturn : '', excess: contiguous ? r.excess : '',
+      'mean r / month': r.meanReturn, 'mean b / month': r.meanBenchmark, 'mean active / month': r.meanActive,
+      'max DD': r.maxDrawdown, 'excess max DD': r.excessMaxDrawdown, t: Number.isFinite(r.t) ? r.t : '', note: r.note,
+    };
+  });
 }

@@ -82,8 +82,13 @@ test('named windows: returns, excess, drawdowns by hand; too short for a t says 
   close(all.meanActive, m);
   close(all.t, m / (sd / Math.sqrt(24)), 1e-10);
   assert.equal(all.note, '');
+  close(crash.meanReturn, (-0.05 - 0.025 - 0.04 + 0.01) / 4);
+  close(crash.meanBenchmark, (-0.10 - 0.05 - 0.08 + 0.02) / 4);
+  close(crash.meanActive, crash.meanReturn - crash.meanBenchmark);
   const table = stressTableRows(s);
-  assert.equal(table.find((r) => r.window === 'crash')!.t, '');
+  const tc = table.find((r) => r.window === 'crash')!;
+  assert.equal(tc.t, '');
+  close(tc.return as number, crash.return);
 });
 
 test('data-driven windows: the worst 5% of months and volatility terciles enumerated by hand', () => {
@@ -102,6 +107,11 @@ test('data-driven windows: the worst 5% of months and volatility terciles enumer
   close(wr.return, 0.95 * 0.925 - 1);
   assert.ok(Number.isNaN(wr.maxDrawdown));
   assert.match(wr.note, /no drawdown: months not adjacent; no t: 2 month/);
+  close(wr.meanActive, (0.05 + 0.075) / 2);
+  // compounded figures are not shown for scattered months; the monthly means are
+  const tw = stressTableRows(s).find((r) => r.window === worst.name && r.strategy === 'model')!;
+  assert.equal(tw.return, '');
+  close(tw['mean active / month'] as number, (0.05 + 0.075) / 2);
   throwsCode(() => dataDrivenWindows(fakeBacktest(), { worstShare: 0 }), 'STRESS_BAD_ARGUMENT');
   throwsCode(() => stressStudy([], null, { file: FILE }), 'STRESS_NO_BACKTESTS');
 });
@@ -130,6 +140,7 @@ test('the window file: markets of the datasets, SW adds 2008 to the A-share wind
   assert.match(sim.note ?? '', /simulator/);
   const sw = namedStressWindows('sw', f).map((w) => w.name);
   assert.ok(sw.includes('2008 crash') && sw.includes('2015 crash') && sw.includes('2024 small-cap crash'));
+  assert.equal(sw[0], '2008 crash', 'windows by start month');
   assert.equal(namedStressWindows('us', f).length, 5);
   throwsCode(() => namedStressWindows('mars', f), 'STRESS_UNKNOWN_MARKET');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stress-'));

@@ -11,6 +11,7 @@ import { runPipeline } from './run.js';
 import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
 import { monitorCommand } from './monitor.js';
 import { compareCommand, runsCommand } from './experiments.js';
+import { pboCommand } from './pbo.js';
 import { DATA_OPTION_SPECS, dataOptionsFrom, type DataOptions } from './dataOptions.js';
 
 const PROGRAM = 'rotation';
@@ -119,6 +120,15 @@ const COMMANDS: Command[] = [
     positionals: [{ name: 'a', description: 'run id: a spec hash (or a unique prefix), or dataset/hash' }, { name: 'b', description: 'the other run id' }],
     options: [OUT_ROOT],
     handler: async (o) => { compareCommand(String(o.a), String(o.b), String(o.out)); },
+  },
+  {
+    name: 'pbo',
+    summary: 'Probability of backtest overfitting (CSCV) of the variants recorded on a dataset, with the minimum backtest length and the deflated Sharpe of the best; writes <out>/<dataset>/pbo*.csv.',
+    options: [
+      { name: 'data', type: 'string', description: 'dataset folder under --out (e.g. citic_l1_wind_export) or a short name: sim, citic, sw, frenchN', default: 'sim' },
+      OUT_ROOT, { name: 'blocks', type: 'string', description: 'number of CSCV blocks S (even)', default: '16' }, QUIET,
+    ],
+    handler: async (o) => { pboCommand({ data: String(o.data), out: String(o.out), blocks: String(o.blocks), quiet: o.quiet === true }); },
   },
 ];
 

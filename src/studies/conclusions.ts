@@ -180,8 +180,9 @@ export function leaderboardSentences(dataset: string, rows: readonly AdjustedRep
     const raw = rs.filter((r) => r.pValueNeweyWest < alpha).length;
     const holm = rs.filter((r) => r.pHolm < alpha), bh = rs.filter((r) => r.pBH < alpha);
     const names = (xs: AdjustedReportRow[]) => xs.length ? `: ${xs.slice(0, 8).map((r) => r.factor).join(', ')}${xs.length > 8 ? ', …' : ''}` : '';
-    return `On ${dataset}, of ${rs.length} factors tested at ${h}, ${raw} have a Newey-West p below ${pc} before adjustment; ` +
-      `${holm.length} survive Holm${names(holm)}; ${bh.length} survive Benjamini-Hochberg at ${pc}${names(bh)}.`;
+    const verb = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    return `On ${dataset}, of ${rs.length} factors tested at ${h}, ${verb(raw, 'has', 'have')} a Newey-West p below ${pc} before adjustment; ` +
+      `${verb(holm.length, 'survives', 'survive')} Holm${names(holm)}; ${verb(bh.length, 'survives', 'survive')} Benjamini-Hochberg at ${pc}${names(bh)}.`;
   });
 }
 

@@ -119,7 +119,7 @@ test('source-study claims table: IC t against 5.3%, ICIR z against 0.40, Fisher 
   }) as unknown as StudyBacktest;
   const study = {
     name: 'D',
-    reports: [{ name: 'industry rotation ⊥ growth', horizons: [{ rankIcSummary: { mean: -0.011, std: 0.1, n: 100, icir: -0.11, t: -1.1 } }] }],
+    reports: [{ name: 'industry rotation ⊥ growth', horizons: [{ rankIcSummary: { mean: -0.011, std: 0.1, n: 100, icir: -0.11, t: -1.1 }, icSummary: { mean: 0.043, std: 0.1, n: 100, icir: 0.43, t: 4.3 } }] }],
     icCorrelation: [{ series: 'raw vs growth', ic: 0.2, rankIc: 0.2, n: 103 }],
     models: [
       bt('four-factor, equal weight', 'top decile', 'top 10%', (t) => 0.001 * Math.sin(t)),
@@ -131,6 +131,9 @@ test('source-study claims table: IC t against 5.3%, ICIR z against 0.40, Fisher 
   const rows = sourceStudyClaims(study);
   assert.equal(rows[0].significance, `t = −${((0.064) / 0.01).toFixed(1)} vs 5.3%`);
   assert.equal(rows[0].agrees, 'no');
+  assert.equal(rows[1].significance, 't = −1.0 vs 5.3%');
+  assert.equal(rows[1].agrees, 'yes');
+  rows.splice(1, 1);
   const se = Math.sqrt((1 + 0.11 * 0.11 / 2) / 100);
   assert.ok(rows[1].significance.startsWith(`z = −${((0.51) / se).toFixed(1)} vs 0.40`), rows[1].significance);
   const z = (Math.atanh(0.2) - Math.atanh(0.4)) * Math.sqrt(100);

@@ -237,7 +237,11 @@ export function walkForwardCompositeStudy(ctx: ModelContext, options: WalkForwar
   };
 }
 
-/** Display rows of the walk-forward study: walk-forward first, the upper bound, then the gap. */
+/**
+ * Display rows of the walk-forward study: walk-forward first, the upper bound, then the gap row
+ * (rankIc and rankIcir = upper bound − walk-forward; its t and tNeweyWest are the PAIRED t of the
+ * rank-IC difference on the common dates, whole and after the split — not a difference of t's).
+ */
 export function walkForwardCompositeRows(s: WalkForwardCompositeStudy): Record<string, string | number>[] {
   const row = (e: CompositeEvaluation) => ({
     composite: e.name, factors: e.selection === 'walk-forward' ? `${e.meanSelected.toFixed(1)} on average of ${e.factors.length}` : String(e.factors.length),

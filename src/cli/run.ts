@@ -28,7 +28,7 @@ import { industryCap } from '../factors/aggregate.js';
 import { preprocessFactors, preprocessingRows } from '../factors/library.js';
 import { allocationStudy, allocationSummary, type AllocationRun } from '../studies/modeling.js';
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
-import { backtestRuns, comparisonRows, HEADLINE_METRICS, trialSharpes } from '../studies/validation.js';
+import { backtestRuns, HEADLINE_METRICS, PERFORMANCE_SIGNIFICANCE_COLUMNS, performanceRows, runLogTrials } from '../studies/validation.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { buildTearSheet, tearSheetHtml } from '../report/tearsheet.js';
 import { industryNames } from '../report/figures.js';
@@ -175,7 +175,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     } },
     { name: 'backtest (daily, each spec\'s costs, vs equal weight) and experiment records', run: () => {
       s.bts = backtestRuns(s.runs!);
-      add('performance.csv', toCsv(comparisonRows(s.bts), ['strategy', ...HEADLINE_METRICS]));
+      add('performance.csv', toCsv(performanceRows(s.runs!, s.specs![0].split), ['strategy', ...HEADLINE_METRICS, 'window', ...PERFORMANCE_SIGNIFICANCE_COLUMNS, 'bestBaseline']));
       s.lossSummary = lossSummaryRows([...s.ds!.losses, ...s.bts.map((b) => b.gapLoss)]);
       add('loss_summary.csv', toCsv(s.lossSummary, ['stage', 'source', 'reason', 'dropped', 'masked', 'carried', 'frozen', 'cut', 'flagged', 'share']));
       const software = softwareVersion();
@@ -189,7 +189,11 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       }
     } },
     { name: 'write outputs, the tear sheet and the run log', run: () => {
-      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: s.specs![0].split, trials: trialSharpes(s.bts!),
+      // trials of the deflated active Sharpe: distinct specs tried on these data (run log, plus this run's)
+      const dataHash = s.records![0].data.contentHash;
+      const tried = new Set([...readRunLog(path.resolve(opts.out)).filter((l) => l.dataHash === dataHash).map((l) => l.specHash), ...s.records!.map((r) => r.specHash)]).size;
+      const sheet = buildTearSheet(s.bts!, { title: `Industry rotation: model vs baselines — ${s.ds!.name}`, split: s.specs![0].split,
+        trials: runLogTrials(s.bts!, tried), trialsSource: 'from the run log', baselines: s.runs!.filter((r) => r.kind === 'baseline').map((r) => r.name),
         notes: s.ds!.caveats, names: industryNames(s.ds!.industries) });
       add('tearsheet.html', tearSheetHtml(sheet).html);
       s.files.push(...earlierRecords(s.outDir, new Set(s.records!.map((r) => r.specHash))));

@@ -22,6 +22,9 @@ import type { TrialsSpec } from '../metrics/significance.js';
 import { annualTable, monthlyExcessGrid, type AnnualRow, type MonthlyGrid, type PerformanceSummary } from '../metrics/tables.js';
 import { metricTableRows, formatMetric } from './metricTable.js';
 import { summarizeBacktest, type SummaryBasis } from '../backtest/summary.js';
+import { backtestSignificanceRows, type SignificanceRow } from '../backtest/significanceRows.js';
+import { rebalancePeriodSeries } from '../backtest/summary.js';
+import { deflatedActiveSharpe } from '../metrics/activeSignificance.js';
 import { writeFileAtomic } from './csv.js';
 import { barChart, heatmap, lineChart, markDate, stackedAreaChart, type Series } from './figures.js';
 import { chartHtml, plotlyLibraryHtml, type Figure } from './plotly.js';
@@ -38,8 +41,16 @@ export interface TearSheetOptions {
   basis?: SummaryBasis;
   /** Declared in-sample end: marked on time-series charts and tabulated (IS vs OOS metrics). */
   split?: string;
-  /** Configurations tried, for the deflated Sharpe of every strategy. */
+  /**
+   * Configurations tried, for the deflated Sharpe of every strategy's ACTIVE rebalance-period
+   * return (Sharpes per rebalance period of active returns, e.g. `runLogTrials` or `trialSharpes`
+   * of src/studies/validation.ts); the metric row is labelled "Deflated Sharpe (active, N trials …)".
+   */
   trials?: TrialsSpec;
+  /** Where N comes from, for the label (default "configurations given"; the CLI says "from the run log"). */
+  trialsSource?: string;
+  /** Names of the baseline strategies: the significance table compares each strategy with the best of them (in-sample). */
+  baselines?: readonly string[];
   /** Rolling window in daily periods (default round(periodsPerYear) = 12 months). */
   rollingWindow?: number;
   /** At most this many dates in the weights chart (evenly sampled; default 600). */
@@ -96,6 +107,8 @@ export interface TearSheet {
   metricTable: Record<string, string>[];
   /** IS / OOS rows when a split is declared. */
   splitTable: Record<string, string>[] | null;
+  /** Significance of the monthly active return per strategy and window (src/backtest/significanceRows.ts), when a split is declared. */
+  significance: SignificanceRow[] | null;
   split: string | null;
   /** Footer: periodsPerYear line, then one line per definition. */
   definitions: string[];
@@ -144,7 +157,20 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
   const b = ref.benchmarkReturns;
 
   const strategies: StrategySheet[] = backtests.map((bt) => {
-    const summary = summarizeBacktest(bt, { basis, trials: options.trials });
+    const summary = summarizeBacktest(bt, { basis });
+    if (options.trials) {
+      const rs = rebalancePeriodSeries(bt);
+      try {
+        const d = deflatedActiveSharpe(rs.strategy, rs.benchmark, options.trials);
+        summary.dsr = d;
+        summary.values.dsr = d.deflated;
+        delete summary.reasons.dsr;
+      } catch (e) {
+        if (!(e instanceof RotationError && e.code === 'METRIC_TOO_FEW_PERIODS')) throw e;
+        summary.values.dsr = NaN;
+        summary.reasons.dsr = e.what;
+      }
+    }
     const rel = relativeReturns(bt.returns, b, bt.dates);
     let splitSummaries: StrategySheet['split'] = null;
     if (split) {
@@ -180,6 +206,21 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
   });
 
   const metricTable = metricTableRows([...strategies.map((s) => s.summary), benchSummary]);
+  if (options.trials) {
+    const n = 'count' in options.trials ? options.trials.count : options.trials.sharpes.length;
+    const dsrLabel = METRIC_DEFINITIONS.find((d) => d.key === 'dsr')!.label;
+    for (const row of metricTable) if (row.Metric === dsrLabel) row.Metric = `${dsrLabel} (active, ${n} trials ${options.trialsSource ?? 'given'})`;
+  }
+  const baselines = new Set(options.baselines ?? []);
+  let significance: SignificanceRow[] | null = null;
+  if (split) {
+    try {
+      significance = backtestSignificanceRows(backtests.map((bt) => ({ backtest: bt, kind: baselines.has(bt.name) ? 'baseline' as const : 'model' as const })), split);
+    } catch (e) {
+      // a split outside the window: the split table says "(none)"; no significance table
+      if (!(e instanceof RotationError && e.code === 'METRIC_EMPTY_WINDOW')) throw e;
+    }
+  }
   let splitTable: Record<string, string>[] | null = null;
   if (split) {
     const keys: MetricKey[] = ['cagr', 'excessCagr', 'informationRatio', 'trackingError', 'excessMaxDrawdown', 'maxDrawdown', 'sharpe', 'monthlyWinRate', 'turnover'];
@@ -212,6 +253,7 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
     strategies,
     metricTable,
     splitTable,
+    significance,
     split,
     definitions: [
       ...definitionFooter(basis === 'daily' ? P : ref.rebalancePeriodsPerYear, basisText),
@@ -224,6 +266,17 @@ export function buildTearSheet(backtests: readonly BacktestResult[], options: Te
       ...(options.notes ?? []),
     ],
   };
+}
+
+/** The significance rows of a tear sheet, formatted for display (window shown as first..last). */
+export function significanceTableRows(sheet: TearSheet): Record<string, string>[] {
+  const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
+  const num = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  return (sheet.significance ?? []).map((r) => ({
+    Strategy: r.strategy, Window: `${r.window} (${r.first}..${r.last})`, Periods: String(r.periods),
+    'Mean active / period': pct(r.meanActive), t: num(r.tActive), 'Newey-West t': num(r.tNeweyWest), p: num(r.pActive, 3),
+    'Mean vs best baseline': pct(r.meanVsBestBaseline), 't vs best baseline': num(r.tVsBestBaseline), 'p vs best baseline': num(r.pVsBestBaseline, 3), Note: r.note,
+  }));
 }
 
 /** Evenly sampled drifted weights (always the last date), one series per industry held at some point. */
@@ -404,6 +457,13 @@ export function tearSheetHtml(sheet: TearSheet, options: { plotlyBundle?: string
   if (sheet.splitTable) {
     parts.push(`<h2>In-sample vs out-of-sample (split ${escapeHtml(sheet.split!)})</h2>`);
     parts.push(htmlTable(sheet.splitTable));
+  }
+  if (sheet.significance) {
+    parts.push('<h2>Significance of the monthly active return</h2>');
+    parts.push(htmlTable(significanceTableRows(sheet), {
+      caption: `Mean active return per rebalance period vs ${sheet.benchmark.name}, its t (iid and Newey-West) and two-sided p; ` +
+        `difference vs the best baseline (highest in-sample mean active return): ${sheet.significance[0]?.bestBaseline || 'none'}`,
+    }));
   }
   const section = (title: string, ids: string[]): void => {
     parts.push(`<h2>${escapeHtml(title)}</h2>`);

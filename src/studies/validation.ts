@@ -16,6 +16,9 @@ import { runModel, type ModelRun } from '../model/run.js';
 import type { ModelContext } from '../model/context.js';
 import { variantOf, type ModelSpec } from '../model/spec.js';
 import type { AllocationRun } from './modeling.js';
+import { activeSharpes, backtestSignificanceRows, type SignificanceRow } from '../backtest/significanceRows.js';
+
+export { bestBaselineName, type SignificanceRow } from '../backtest/significanceRows.js';
 
 /** The backtests of a set of runs, in order. */
 export function backtestRuns(runs: readonly AllocationRun[]): BacktestResult[] {
@@ -26,10 +29,11 @@ export function backtestRuns(runs: readonly AllocationRun[]): BacktestResult[] {
 export const HEADLINE_METRICS: readonly MetricKey[] = ['cagr', 'excessCagr', 'arithmeticExcess', 'trackingError', 'informationRatio',
   'sharpe', 'maxDrawdown', 'excessMaxDrawdown', 'monthlyWinRate', 'turnover', 'costDrag'];
 
-/** Numeric headline row of a summary (fractions; NaN where unavailable). */
+/** Numeric headline row of a summary (fractions; NaN where unavailable), ending with its window "first..last". */
 export function headlineRow(label: string, s: PerformanceSummary): Record<string, string | number> {
   const row: Record<string, string | number> = { strategy: label };
   for (const k of HEADLINE_METRICS) row[k] = s.values[k];
+  row.window = `${s.originDate}..${s.end}`;
   return row;
 }
 
@@ -47,6 +51,37 @@ export function splitRows(bts: readonly BacktestResult[], split: string): Record
     if (outOfSample) out.push({ sample: `out-of-sample (after ${split})`, ...headlineRow(bt.name, summarizeBacktest(outOfSample, { basis: 'rebalance' })) });
   }
   return out;
+}
+
+/**
+ * Significance of every run's active return per rebalance period (monthly), per window — whole
+ * sample, in-sample (periods ending <= split), out-of-sample — with the t of the difference
+ * against the BEST BASELINE, the baseline with the highest IN-SAMPLE mean active return (chosen
+ * without reading the out-of-sample window). Columns: strategy, kind, window, first, last,
+ * periods, meanActive, tActive, tNeweyWest, pActive, bestBaseline, meanVsBestBaseline,
+ * tVsBestBaseline, pVsBestBaseline, note (src/backtest/significanceRows.ts). Runs on different
+ * calendars: METRIC_CALENDAR_MISMATCH; a split leaving a window empty: METRIC_EMPTY_WINDOW.
+ */
+export function significanceRows(runs: readonly AllocationRun[], split: string): SignificanceRow[] {
+  return backtestSignificanceRows(runs.map((r) => ({ backtest: r.run.backtest, kind: r.kind })), split);
+}
+
+/** The whole-sample significance columns of performance.csv, keyed by strategy name. */
+export const PERFORMANCE_SIGNIFICANCE_COLUMNS = ['meanActive', 'tActive', 'tNeweyWest', 'pActive', 'tVsBestBaseline', 'pVsBestBaseline'] as const;
+
+/**
+ * performance.csv rows: comparisonRows (strategy, HEADLINE_METRICS, window) followed by the
+ * whole-sample significance columns of `significanceRows` and the best baseline's name.
+ */
+export function performanceRows(runs: readonly AllocationRun[], split: string): Record<string, string | number>[] {
+  const sig = significanceRows(runs, split).filter((r) => r.window === 'whole sample');
+  return comparisonRows(runs.map((r) => r.run.backtest)).map((row, k) => {
+    const s = sig[k];
+    const out: Record<string, string | number> = { ...row };
+    for (const c of PERFORMANCE_SIGNIFICANCE_COLUMNS) out[c] = s[c];
+    out.bestBaseline = s.bestBaseline;
+    return out;
+  });
 }
 
 /** A run's weights at 0, 10, 20 and 50 bps per unit traded (same calendar, same execution). */
@@ -80,16 +115,23 @@ export function robustnessRows(ctx: ModelContext, base: ModelSpec): Record<strin
 }
 
 /**
- * Trials for the deflated Sharpe ratio: the per-period (daily, not annualized) Sharpe ratio
- * mean(r)/std(r, ddof 1) of every configuration backtested.
+ * Trials for the deflated Sharpe ratio of ACTIVE returns: the per-period (rebalance period, not
+ * annualized) information ratio mean(a)/std(a, ddof 1), a = r − b per rebalance period, of every
+ * configuration backtested (src/backtest/significanceRows.ts activeSharpes). Pair it with the
+ * number of configurations tried on the dataset from the run log: see `runLogTrials`.
  */
 export function trialSharpes(bts: readonly BacktestResult[]): { sharpes: Float64Array } {
-  return {
-    sharpes: Float64Array.from(bts, (bt) => {
-      const r = Array.from(bt.returns).filter((v) => !Number.isNaN(v));
-      const m = r.reduce((s, v) => s + v, 0) / r.length;
-      const sd = Math.sqrt(r.reduce((s, v) => s + (v - m) * (v - m), 0) / (r.length - 1));
-      return sd > 0 ? m / sd : NaN;
-    }),
-  };
+  return { sharpes: activeSharpes(bts) };
+}
+
+/**
+ * Trials of the deflated active Sharpe: N = the number of configurations tried on the dataset
+ * (from the run log, at least the backtests given), V = the sample variance of the active
+ * per-period Sharpes of `bts` (the configurations whose returns are at hand stand in for all N).
+ */
+export function runLogTrials(bts: readonly BacktestResult[], triedOnDataset: number): { count: number; sharpeVariance: number } {
+  const sr = Array.from(activeSharpes(bts)).filter((v) => Number.isFinite(v));
+  const m = sr.reduce((a, v) => a + v, 0) / sr.length;
+  const v = sr.length > 1 ? sr.reduce((a, x) => a + (x - m) * (x - m), 0) / (sr.length - 1) : 0;
+  return { count: Math.max(triedOnDataset, bts.length), sharpeVariance: v };
 }

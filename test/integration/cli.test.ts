@@ -214,7 +214,7 @@ test('monitor: flags the factor the simulator switches off, keeps the strong one
   assert.equal(rb.status, 0, rb.stderr);
   const dir = path.join('simulator_seed_7', 'monitor_2024-12-31');
   const files = readdirSync(path.join(a, dir)).sort();
-  assert.deepEqual(files, ['alerts.csv', 'health.csv', 'health_history.csv', 'monitor.md', 'rolling_ic.csv']);
+  assert.deepEqual(files, ['alerts.csv', 'health.csv', 'health_history.csv', 'manifest.json', 'monitor.md', 'rolling_ic.csv']);
   for (const f of files) assert.equal(readFileSync(path.join(a, dir, f), 'utf8'), readFileSync(path.join(b, dir, f), 'utf8'), `${f} differs between reruns`);
   const health = csvRows(path.join(a, dir, 'health.csv'));
   assert.equal(health.find((r) => r.factor === 'crowding_volume_z')?.status, 'failed');

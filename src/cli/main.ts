@@ -71,8 +71,11 @@ const COMMANDS: Command[] = [
   {
     name: 'allocate',
     summary: 'Write the target sector weights for a rebalance date as CSV (date, industry, name, score, rank, targetWeight, previousWeight, change).',
-    options: [ASOF, DATA, SEED, MODEL, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' }, QUIET, ...DATA_OPTION_SPECS],
-    handler: async (o, argv) => { await allocateCommand(allocateOptions(o, argv)); },
+    options: [ASOF, DATA, SEED, MODEL, METHOD, { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/targets_<date>.csv)' },
+      { name: 'force', type: 'boolean', description: 'overwrite an existing targets file written by another spec (its specHash column differs)' },
+      { name: 'require-healthy', type: 'boolean', description: 'exit 1 (DEPLOY_UNHEALTHY_FACTORS) instead of warning when more than half of the spec\'s factors are failed or stale' },
+      QUIET, ...DATA_OPTION_SPECS],
+    handler: async (o, argv) => { await allocateCommand({ ...allocateOptions(o, argv), force: o.force === true, requireHealthy: o['require-healthy'] === true }); },
   },
   {
     name: 'orders',

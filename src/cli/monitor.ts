@@ -36,13 +36,15 @@ function monitorMarkdown(r: MonitorReport): string {
   const f3 = { digits: 3 }, f2 = { digits: 2 };
   return [
     `# Factor monitor: ${r.dataset}, ${r.asOf}`, '',
-    `Rules: low-ic when the ${r.rules.shortWindow}-IC mean < ${r.rules.lowIc}; sign-flip when the ${r.rules.longWindow}-IC mean and the long-run mean differ in sign; ` +
-      `t-stat-drop when t over ${r.rules.longWindow} ICs < ${r.rules.minT} while the long-run t >= ${r.rules.significantT}. Only ICs known at each date are used.`, '',
+    `Rules (minimum effect e = ${r.rules.minEffect} IC): low-ic raised when the ${r.rules.shortWindow}-IC mean < ${r.rules.lowIc} − e, cleared at >= ${r.rules.lowIc} + e; ` +
+      `sign-flip raised when the ${r.rules.longWindow}-IC mean is beyond e on the other side of 0 from a long-run mean of at least e, cleared when back beyond e on its side; ` +
+      `t-stat-drop raised when t over ${r.rules.longWindow} ICs < ${r.rules.minT} while the long-run t >= ${r.rules.significantT} and the mean fell by >= e, cleared at t >= ${r.rules.minT} + ${r.rules.tBand}. ` +
+      `A raise or clear needs ${r.rules.confirm} consecutive dates; alerts are listed on the date they were raised. Only ICs known at each date are used.`, '',
     markdownTable(healthCountRows(r)), '',
     '## Health', '',
     markdownTable(r.health, { columns: ['factor', 'status', 'meanIcShort', 'meanIcLong', 'meanIcLongRun', 'tStatLong', 'reasons'],
       formats: { meanIcShort: f3, meanIcLong: f3, meanIcLongRun: f3, tStatLong: f2 } }), '',
-    '## Alerts to date', '',
+    '## Alerts raised to date', '',
     markdownTable(alertSummary(r)), '',
   ].join('\n');
 }

@@ -1,8 +1,11 @@
 /**
- * Factor health at a date from its alerts (alerts.ts), using only the ICs known then:
+ * Factor health at a date from its RAISED alerts (alerts.ts: minimum effect size, hysteresis band
+ * and `confirm` consecutive dates per state change, so a flat series does not flap), using only
+ * the ICs known then:
  *
- *   failed     if sign-flip fires (the long-window mean IC has the opposite sign of the long-run mean);
- *   weakening  else if low-ic or t-stat-drop fires;
+ *   failed     if sign-flip is raised (the long-window mean IC is at least minEffect on the other
+ *              side of 0 from a long-run mean at least minEffect from 0);
+ *   weakening  else if low-ic or t-stat-drop is raised;
  *   warmup     else if the expanding statistics are still in warm-up (too few ICs to judge);
  *   stale      else if the short window is in warm-up after the expanding one is not: fewer than
  *              ⌈0.75·S⌉ of the last S ICs exist (the factor stopped producing values, e.g. its
@@ -45,9 +48,9 @@ function statusAt(alerts: readonly Alert[], inputs: AlertInputs, t: number): Hea
 
 function fmt(x: number): string { return Number(x.toPrecision(3)).toString(); }
 
-/** Health row of one factor at date index t from precomputed alert inputs. */
-export function healthAtIndex(factor: string, inputs: AlertInputs, t: number, rules: AlertRules = {}): FactorHealthRow {
-  const alerts = alertsAtIndex(factor, inputs, t, rules);
+/** Health row of one factor at date index t from precomputed alert inputs (their rules). */
+export function healthAtIndex(factor: string, inputs: AlertInputs, t: number): FactorHealthRow {
+  const alerts = alertsAtIndex(factor, inputs, t);
   const status = statusAt(alerts, inputs, t);
   const reasons = alerts.map((a) => `${a.alert}: ${fmt(a.value)} vs ${fmt(a.threshold)}`);
   if (status === 'stale') reasons.push(`stale: ${inputs.short.n[t]} of the last ${inputs.short.window} ICs`);
@@ -69,7 +72,7 @@ export function factorHealth(ics: Readonly<Record<string, IcByDate>>, date: stri
       throw new RotationError('MONITOR_UNKNOWN_DATE', `${date} is not a date of the IC series of "${factor}"`,
         { date, factor, first: ic.dates[0], last: ic.dates[ic.dates.length - 1] }, 'pass a rebalance date of the IC series (a month end)');
     }
-    return healthAtIndex(factor, alertInputs(ic, rules), t, rules);
+    return healthAtIndex(factor, alertInputs(ic, rules), t);
   });
 }
 
@@ -78,7 +81,7 @@ export function healthHistory(ics: Readonly<Record<string, IcByDate>>, rules: Al
   const out: Record<string, HealthStatus[]> = {};
   for (const [factor, ic] of Object.entries(ics)) {
     const inp = alertInputs(ic, rules);
-    out[factor] = ic.dates.map((_, t) => statusAt(alertsAtIndex(factor, inp, t, rules), inp, t));
+    out[factor] = ic.dates.map((_, t) => statusAt(alertsAtIndex(factor, inp, t), inp, t));
   }
   return out;
 }

@@ -10,7 +10,8 @@
  * W(t) = {s : lo(t) <= s <= t − h} (rollingIc.ts), i.e. only ICs already known at t.
  *
  *   rolling  = rollingIcTable over windows L ∈ {12, 36} (mean, std, ICIR = mean/std, t = ICIR·√n)
- *   alerts   = alertHistory (low-ic, sign-flip, t-stat-drop) at every date t <= asOf
+ *   alerts   = alertHistory: the alerts (low-ic, sign-flip, t-stat-drop) raised at dates t <= asOf,
+ *              one row per raise (alerts.ts: minimum effect, hysteresis, confirmation)
  *   history  = healthHistory: status of every factor at every date t <= asOf
  *   health   = factorHealth at asOf (status, windowed mean ICs, t_L, reasons)
  *   counts   = #{f : status_f(asOf) = s} for s ∈ {healthy, weakening, failed, stale, warmup}
@@ -39,7 +40,7 @@ export interface MonitorIcOptions {
 export interface MonitorReportOptions extends MonitorIcOptions {
   /** Report date: a rebalance date of the study. Default: the last one. */
   asOf?: string;
-  /** Alert rules (alerts.ts defaults: short 12, long 36, lowIc 0, minT 1, significantT 2). Their horizon is the IC horizon. */
+  /** Alert rules (alerts.ts DEFAULT_ALERT_RULES: short 12, long 36, lowIc 0, minT 1, significantT 2, minEffect 0.01, tBand 0.5, confirm 2). Their horizon is the IC horizon. */
   rules?: AlertRules;
   /** Rolling windows of the rolling IC table, in IC dates. Default [12, 36] (12M and 36M of monthly ICs). */
   windows?: readonly (number | 'expanding')[];
@@ -66,7 +67,7 @@ export interface MonitorReport {
   health: FactorHealthRow[];
   /** Factors per status at asOf. */
   counts: Record<HealthStatus, number>;
-  /** Every alert fired at a date <= asOf: by date, factor, rule. */
+  /** Every alert raised at a date <= asOf (one row per raise): by date, factor, rule. */
   alerts: Alert[];
   /** Rolling IC statistics at dates <= asOf: by factor, window, date. */
   rolling: RollingIcRow[];

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasSharedData } from '../../src/data/paths.js';
 
 const root = process.cwd();
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -116,13 +117,15 @@ test('allocate: latest target weights, byte-identical on rerun; bad dates name t
   const dir = mkdtempSync(path.join(os.tmpdir(), 'alloc-'));
   const a = cli('allocate', '--out', path.join(dir, 'a.csv'));
   assert.equal(a.status, 0, a.stderr);
-  assert.match(a.stdout, /\[1\/3\] load data/);
-  assert.match(a.stdout, /allocate: simulator\(seed=7\) 2024-12-31 \(model: top-5 \[[0-9a-f]{12}\]\): 5 industries held/);
+  assert.match(a.stdout, /\[1\/4\] load data/);
+  assert.match(a.stdout, /\[3\/4\] factor health at the as-of date \(monitor\)/);
+  assert.match(a.stdout, /allocate: simulator\(seed=7\) 2024-12-31 \(model: top-5 \[[0-9a-f]+\]\): 5 industries held/);
+  assert.match(a.stdout, /factor health at 2024-12-31: healthy \d+/);
   const b = cli('allocate', '--asof', '2024-12-31', '--quiet', '--out', path.join(dir, 'b.csv'));
   assert.equal(b.status, 0, b.stderr);
   assert.equal(readFileSync(path.join(dir, 'a.csv'), 'utf8'), readFileSync(path.join(dir, 'b.csv'), 'utf8'));
   const rows = csvRows(path.join(dir, 'a.csv'));
-  assert.deepEqual(Object.keys(rows[0]), ['date', 'industry', 'name', 'score', 'rank', 'targetWeight', 'previousWeight', 'change']);
+  assert.deepEqual(Object.keys(rows[0]), ['date', 'industry', 'name', 'score', 'rank', 'targetWeight', 'previousWeight', 'change', 'specHash']);
   assert.equal(rows.length, 30);
   assert.ok(Math.abs(rows.reduce((s, r) => s + Number(r.targetWeight), 0) - 1) < 1e-9);
   const late = cli('allocate', '--asof', '2031-01-31', '--out', path.join(dir, 'late.csv'));
@@ -133,6 +136,18 @@ test('allocate: latest target weights, byte-identical on rerun; bad dates name t
   assert.equal(notMonthEnd.status, 1);
   assert.match(notMonthEnd.stderr, /DEPLOY_NOT_REBALANCE_DATE.*2024-11-29 or 2024-12-31/s);
   assert.deepEqual(readdirSync(dir).sort(), ['a.csv', 'b.csv'], 'no file from a failed command');
+});
+
+test('allocate on CITIC\'s latest date: the factor-health warning block; --require-healthy is DEPLOY_UNHEALTHY_FACTORS and writes nothing', { timeout: 5 * 60_000 }, (t) => {
+  if (!hasSharedData()) { t.skip('../shared/data is absent: the CITIC export is needed'); return; }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'alloc-citic-'));
+  const warn = cli('allocate', '--data', 'citic', '--quiet', '--out', path.join(dir, 'w.csv'));
+  assert.equal(warn.status, 0, warn.stderr);
+  assert.match(warn.stderr, /WARNING factor health: \d+ of \d+ factors of spec "model: top-5" \[[0-9a-f]+\] are failed or stale at \d{4}-\d{2}-\d{2}/);
+  const strict = cli('allocate', '--data', 'citic', '--require-healthy', '--out', path.join(dir, 's.csv'));
+  assert.equal(strict.status, 1, strict.stdout);
+  assert.match(strict.stderr, /DEPLOY_UNHEALTHY_FACTORS/);
+  assert.deepEqual(readdirSync(dir), ['w.csv'], 'no file from the refused run');
 });
 
 test('orders: the sample book moves to the targets, reconciling to the capital within one lot', { timeout: 5 * 60_000 }, () => {

@@ -21,6 +21,8 @@ function series(values: readonly number[]): IcByDate {
   return { dates, ic: Float64Array.from(values), n: new Int32Array(values.length).fill(30), skipped: { 'too-few-pairs': 0, 'zero-variance': 0 } };
 }
 const close = (a: number, b: number, tol = 1e-12): void => ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+/** No band, no confirmation: each rule is the memoryless per-date test (alerts.ts module comment). */
+const MEMORYLESS = { minEffect: 0, tBand: 0, confirm: 1 };
 
 describe('rollingIc', () => {
   it('uses ICs dated <= t - h inside the window (hand case)', () => {
@@ -46,32 +48,32 @@ describe('alerts by hand', () => {
   it('low-ic, sign-flip and t-stat-drop fire exactly on their rules', () => {
     // 12 good ICs then 4 negative; windows short=2, long=4; horizon 1; t-stat-drop switched off (significantT huge)
     const v = [0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, -0.1, -0.2, -0.1, -0.2];
-    const rules = { shortWindow: 2, longWindow: 4, lowIc: 0, minT: 1, significantT: 1e9, horizon: 1 };
+    const rules = { shortWindow: 2, longWindow: 4, lowIc: 0, minT: 1, significantT: 1e9, horizon: 1, ...MEMORYLESS };
     const inp = alertInputs(series(v), rules);
     // t=12: expanding = 12 ICs (warm-up over); short {0.1,0.2}; long {0.2,0.1,0.2,0.1} -> no alerts
-    assert.deepEqual(alertsAtIndex('f', inp, 12, rules), []);
+    assert.deepEqual(alertsAtIndex('f', inp, 12), []);
     // t=14: short ICs 12,13 = {-0.1,-0.2} mean -0.15 < 0; long ICs 10..13 = {0.1,0.2,-0.1,-0.2} mean 0 -> no flip
-    const a14 = alertsAtIndex('f', inp, 14, rules);
+    const a14 = alertsAtIndex('f', inp, 14);
     assert.deepEqual(a14.map((a) => a.alert), ['low-ic']);
     close(a14[0].value, -0.15); assert.equal(a14[0].threshold, 0);
     // t=15: long ICs 11..14 = {0.2,-0.1,-0.2,-0.1} mean -0.05 vs expanding mean (1.8-0.4)/15 > 0 -> sign-flip
-    const a15 = alertsAtIndex('f', inp, 15, rules);
+    const a15 = alertsAtIndex('f', inp, 15);
     assert.deepEqual(a15.map((a) => a.alert), ['low-ic', 'sign-flip']);
     close(a15[1].value, -0.05);
-    // the history lists the same alerts by date
+    // the history lists each alert once, on the date it was raised (low-ic stays raised at 15)
     assert.deepEqual(alertHistory({ f: series(v) }, rules).map((a) => `${a.date}:${a.alert}`),
-      [`${series(v).dates[14]}:low-ic`, `${series(v).dates[15]}:low-ic`, `${series(v).dates[15]}:sign-flip`]);
+      [`${series(v).dates[14]}:low-ic`, `${series(v).dates[15]}:sign-flip`]);
     assert.equal(factorHealth({ f: series(v) }, series(v).dates[15], rules)[0].status, 'failed');
   });
   it('t-stat-drop fires when a significant factor loses its long-window t', () => {
     const v = [...new Array(30).fill(0).map((_, i) => 0.1 + (i % 2 ? 0.05 : -0.05)), 0.05, -0.05, 0.05, -0.04];
-    const rules = { shortWindow: 2, longWindow: 4, lowIc: -1, horizon: 1 };
+    const rules = { shortWindow: 2, longWindow: 4, lowIc: -1, horizon: 1, ...MEMORYLESS };
     const inp = alertInputs(series(v), rules);
     const t = v.length - 1; // long ICs 29..32 = {0.15, 0.05, -0.05, 0.05}: mean .05, t = .05/.0816*2 = 1.22 >= 1
-    assert.deepEqual(alertsAtIndex('f', inp, t, rules), []);
+    assert.deepEqual(alertsAtIndex('f', inp, t), []);
     const v2 = [...v.slice(0, 30), 0.0, -0.05, 0.05, 0];
     const inp2 = alertInputs(series(v2), rules);
-    const a = alertsAtIndex('f', inp2, t, rules); // long {0.15, 0, -0.05, 0.05}: mean .0375, std .0854, t .878 < 1
+    const a = alertsAtIndex('f', inp2, t); // long {0.15, 0, -0.05, 0.05}: mean .0375, std .0854, t .878 < 1
     assert.deepEqual(a.map((x) => x.alert), ['t-stat-drop']);
     close(a[0].value, (0.0375 / Math.sqrt(((0.1125 ** 2) + (0.0375 ** 2) + (0.0875 ** 2) + (0.0125 ** 2)) / 3)) * 2, 1e-9);
     const st = factorHealth({ f: series(v2) }, series(v2).dates[t], rules);
@@ -89,6 +91,49 @@ describe('alerts by hand', () => {
     const dv = dynamicWeights({ f: series(v), g: series(v.map((x) => x * 0.5 + 0.02)) }).schedule;
     const dw = dynamicWeights({ f: series(w), g: series(v.map((x) => x * 0.5 + 0.02)) }).schedule;
     assert.deepEqual(Array.from(dv.weights.slice(0, 2 * (t + 1))), Array.from(dw.weights.slice(0, 2 * (t + 1))));
+  });
+});
+
+describe('alert minimum effect, hysteresis and confirmation (hand cases)', () => {
+  // short window 2 (mean_S(t) = (x[t-2] + x[t-1]) / 2), long window never out of warm-up: only low-ic can fire
+  const x = [0.02, 0.02, -0.005, -0.005, -0.03, -0.03, -0.005, -0.005, 0.005, 0.005, 0.03, 0.03];
+  // mean_S at t = 2..11: .02, .0075, -.005, -.0175, -.03, -.0175, -.005, 0, .005, .0175
+  const base = { shortWindow: 2, longWindow: 100000, lowIc: 0 };
+  const raised = (rules: object) => Array.from(alertInputs(series(x), rules).raised['low-ic']);
+  it('memoryless (e = 0, confirm 1): raised exactly while mean_S < 0', () => {
+    assert.deepEqual(raised({ ...base, ...MEMORYLESS }), [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0]);
+  });
+  it('e = 0.01: raised once mean_S < -0.01 (t=5), kept until mean_S >= +0.01 (t=11)', () => {
+    assert.deepEqual(raised({ ...base, minEffect: 0.01, confirm: 1 }), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0]);
+    const h = alertHistory({ f: series(x) }, { ...base, minEffect: 0.01, confirm: 1 });
+    assert.equal(h.length, 1);
+    assert.equal(h[0].date, series(x).dates[5]); close(h[0].value, -0.0175); close(h[0].threshold, -0.01);
+  });
+  it('confirm 2 (the default): a state flips after its condition held on 2 consecutive dates', () => {
+    // raise condition at t=5 and t=6 -> raised at 6; clear condition only at t=11 -> still raised at the end
+    assert.deepEqual(raised({ ...base, minEffect: 0.01 }), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+  });
+  it('a flat series that crosses 0 every month raises nothing under the defaults, many times memoryless', () => {
+    const flat = new Array(48).fill(0).map((_, i) => (Math.floor(i / 2) % 2 ? -0.005 : 0.005));
+    ok(alertHistory({ f: series(flat) }, { shortWindow: 2, ...MEMORYLESS }).length >= 10, 'memoryless low-ic flaps');
+    assert.deepEqual(alertHistory({ f: series(flat) }, { shortWindow: 2 }), []);
+    assert.ok(healthHistory({ f: series(flat) }, { shortWindow: 2 }).f.every((st) => st === 'healthy' || st === 'warmup'));
+  });
+  it('sign-flip needs |mean_L| and |long-run mean| >= e: a -0.001 long-window mean is no flip', () => {
+    const v = [...new Array(12).fill(0).map((_, i) => 0.03 + (i % 2 ? 0.01 : -0.01)), -0.001, -0.001, -0.001, -0.001, -0.001];
+    const rules = { shortWindow: 2, longWindow: 4, significantT: 1e9 };
+    const t = 16; // long ICs 12..15 = -0.001 each; expanding mean (0.36 - 0.004) / 16 = 0.02225
+    ok(alertsAtIndex('f', alertInputs(series(v), { ...rules, ...MEMORYLESS }), t).some((a) => a.alert === 'sign-flip'), 'memoryless flips on -0.001');
+    ok(!alertsAtIndex('f', alertInputs(series(v), { ...rules, confirm: 1 }), t).some((a) => a.alert === 'sign-flip'), 'no flip with e = 0.01');
+    // the same drop to -0.05 flips (confirm 1), with threshold -e
+    const w = [...v.slice(0, 12), -0.05, -0.05, -0.05, -0.05, -0.05];
+    const a = alertsAtIndex('f', alertInputs(series(w), { ...rules, confirm: 1 }), t).find((x) => x.alert === 'sign-flip')!;
+    close(a.value, -0.05); close(a.threshold, -0.01);
+  });
+  it('bad minEffect, tBand or confirm is MONITOR_BAD_ARGUMENT', () => {
+    for (const bad of [{ minEffect: -0.01 }, { tBand: NaN }, { confirm: 0 }, { confirm: 1.5 }]) {
+      assert.throws(() => alertInputs(series(x), bad), (e: unknown) => e instanceof RotationError && e.code === 'MONITOR_BAD_ARGUMENT');
+    }
   });
 });
 

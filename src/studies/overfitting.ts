@@ -134,10 +134,21 @@ export function overfittingStudy(root: string, data: string, options: { blocks?:
   const blocks = options.blocks ?? PBO_DEFAULT_BLOCKS;
   const dataset = resolveDatasetFolder(root, data);
   const records = listRecords(root).filter((r) => r.dataset === dataset).map((r) => r.record);
-  const notes: string[] = [];
   if (records.length === 0) {
     throw new RotationError('PBO_NO_RECORDS', `No experiment records in ${path.join(root, dataset, 'runs')}`, { root, dataset }, `record variants first: rotation run --out ${root}`);
   }
+  const log = readRunLog(root);
+  return overfittingFromRecords(dataset, records, { blocks, triedOnData: (h) => variantsTried(log, h, 0) });
+}
+
+/**
+ * The overfitting study of a set of experiment records on one dataset (e.g. the standalone runs of
+ * a notebook's strategy set): records on other data content or another calendar are left out and
+ * noted; trials = max(variants, `triedOnData(dataHash)`).
+ */
+export function overfittingFromRecords(dataset: string, records: readonly ExperimentRecord[], options: { blocks?: number; triedOnData?: (dataHash: string) => number } = {}): OverfittingStudy {
+  const blocks = options.blocks ?? PBO_DEFAULT_BLOCKS;
+  const notes: string[] = [];
   const dataHash = mode(records.map((r) => r.data.contentHash));
   const other = records.filter((r) => r.data.contentHash !== dataHash);
   if (other.length) notes.push(`${other.length} record(s) on other data content left out: ${other.map((r) => `${r.spec.name} [${r.specHash}] (data ${r.data.contentHash})`).join(', ')}`);
@@ -147,7 +158,7 @@ export function overfittingStudy(root: string, data: string, options: { blocks?:
   if (offCal.length) notes.push(`${offCal.length} record(s) on another rebalance calendar left out (${P} periods a year kept): ${offCal.map((r) => `${r.spec.name} [${r.specHash}] (${r.calendar.periodsPerYear}/yr)`).join(', ')}`);
   const variants = onData.filter((r) => r.calendar.periodsPerYear === P).map(recordedVariant);
   if (variants.length < 2) {
-    throw new RotationError('PBO_TOO_FEW_VARIANTS', `PBO needs at least 2 recorded variants on one dataset and calendar; ${path.join(root, dataset)} has ${variants.length}`,
+    throw new RotationError('PBO_TOO_FEW_VARIANTS', `PBO needs at least 2 recorded variants on one dataset and calendar; ${dataset} has ${variants.length}`,
       { dataset, variants: variants.map((v) => v.active.name ?? v.specHash) },
       'record more variants: copy models/default.json, edit it, and rotation run --model <copy> on the same data');
   }
@@ -166,8 +177,7 @@ export function overfittingStudy(root: string, data: string, options: { blocks?:
   let bi = 0;
   rows.forEach((r, i) => { if (r.informationRatio > rows[bi].informationRatio || !Number.isFinite(rows[bi].informationRatio)) bi = i; });
   const best = rows[bi];
-  const log = readRunLog(root);
-  const trials = variantsTried(log, dataHash, N);
+  const trials = Math.max(N, options.triedOnData ? options.triedOnData(dataHash) : N);
   if (trials > N) notes.push(`${trials} distinct specs were run on these data (run log) but ${N} records are compared: MinBTL and the deflated Sharpe use ${trials} trials`);
   const sampleYears = T / P;
   const minBtl = best.informationRatio > 0 ? minimumBacktestLength(trials, best.informationRatio) : null;

@@ -55,7 +55,7 @@ function git(...gitArgs: string[]): string | null {
 }
 
 if (!existsSync(python)) fail('the Jupyter environment is missing (.venv). Run `npm run setup` first.');
-const all = readdirSync(path.join(root, 'notebooks')).filter((f) => /^\d\d_.+\.ipynb$/.test(f)).sort().map((f) => path.join('notebooks', f));
+const all = readdirSync(path.join(root, 'notebooks')).filter((f) => /^\d\d[a-z]?_.+\.ipynb$/.test(f)).sort().map((f) => path.join('notebooks', f));
 // A name is a notebook stem or number prefix ("01", "01_problem_framing") or a path to any .ipynb.
 const matches = (f: string, n: string) => {
   const b = path.basename(f);
@@ -160,7 +160,7 @@ console.log(`notebooks: ${selected.length} executed in ${((Date.now() - t0) / 10
 
 // ---- the index page of every report in the reports folder
 if (existsSync(reportsDir)) {
-  const entries = readdirSync(reportsDir).filter((f) => /^\d\d_.+\.html$/.test(f)).sort()
+  const entries = readdirSync(reportsDir).filter((f) => /^\d\d[a-z]?_.+\.html$/.test(f)).sort()
     .map((f) => reportIndexEntry(f, readFileSync(path.join(reportsDir, f), 'utf8'), statSync(path.join(reportsDir, f)).size));
   writeFileSync(path.join(reportsDir, 'index.html'), reportIndexHtml(entries));
   console.log(`notebooks: index of ${entries.length} report(s) → ${path.relative(root, path.join(reportsDir, 'index.html'))}`);

@@ -91,27 +91,28 @@ export function costRows(ctx: ModelContext, run: ModelRun): CostSensitivityRow[]
 }
 
 /**
- * Robustness of a top-k model spec, each variant a spec run through runModel: k ∈ {3, 5, 8};
- * rebalancing every other scored month end (k = 5, periods per year 6); and the composite without
- * each factor family in turn (k = 5).
+ * The robustness variants of a top-k model spec, each a spec: k ∈ {3, 5, 8}; rebalancing every
+ * other scored month end (k = 5, periods per year 6); and the composite without each factor family
+ * in turn (k = 5).
  */
-export function robustnessRows(ctx: ModelContext, base: ModelSpec): Record<string, string | number>[] {
-  const rows: Record<string, string | number>[] = [];
-  const add = (variant: string, spec: ModelSpec) => {
-    const r = runModel(spec, ctx);
-    rows.push({ variant, ...headlineRow(spec.name, summarizeBacktest(r.backtest, { basis: 'rebalance' })) });
-  };
-  for (const k of [3, 5, 8]) add(`top-${k}, monthly`, variantOf(base, { name: `top-${k}`, allocator: { name: 'top-k', k } }));
-  add('top-5, every other month', variantOf(base, { name: 'top-5 bi-monthly', allocator: { name: 'top-k', k: 5 }, calendar: { ...base.calendar, every: 2 } }));
+export function robustnessSpecs(ctx: ModelContext, base: ModelSpec): { variant: string; spec: ModelSpec }[] {
+  const out: { variant: string; spec: ModelSpec }[] = [];
+  for (const k of [3, 5, 8]) out.push({ variant: `top-${k}, monthly`, spec: variantOf(base, { name: `top-${k}`, allocator: { name: 'top-k', k } }) });
+  out.push({ variant: 'top-5, every other month', spec: variantOf(base, { name: 'top-5 bi-monthly', allocator: { name: 'top-k', k: 5 }, calendar: { ...base.calendar, every: 2 } }) });
   const names = [...ctx.study(base.calendar.frequency).batch.results.keys()].filter((n) => base.factors === 'all' || base.factors.some((f) => f.id === n));
   const families = [...new Set(names.map((n) => getFactor(n).family))];
   if (families.length > 1) {
     for (const fam of families) {
       const kept = names.filter((n) => getFactor(n).family !== fam).map((id) => ({ id }));
-      add(`top-5 without ${fam}`, variantOf(base, { name: `without ${fam}`, allocator: { name: 'top-k', k: 5 }, factors: kept }));
+      out.push({ variant: `top-5 without ${fam}`, spec: variantOf(base, { name: `without ${fam}`, allocator: { name: 'top-k', k: 5 }, factors: kept }) });
     }
   }
-  return rows;
+  return out;
+}
+
+/** Robustness of a top-k model spec (robustnessSpecs), each variant run through runModel, one headline row each. */
+export function robustnessRows(ctx: ModelContext, base: ModelSpec): Record<string, string | number>[] {
+  return robustnessSpecs(ctx, base).map(({ variant, spec }) => ({ variant, ...headlineRow(spec.name, summarizeBacktest(runModel(spec, ctx).backtest, { basis: 'rebalance' })) }));
 }
 
 /**

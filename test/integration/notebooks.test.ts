@@ -54,7 +54,7 @@ test('npm run report writes the standalone tear sheets', { timeout: 10 * 60_000 
 
 test('every exported report and tear sheet draws all its charts in a browser, offline, without console errors', { timeout: 10 * 60_000 }, async () => {
   const reportsDir = path.join(root, 'docs', 'reports');
-  const reports = existsSync(reportsDir) ? readdirSync(reportsDir).filter((f) => /^(\d\d_|tearsheet_).*\.html$/.test(f)).sort() : [];
+  const reports = existsSync(reportsDir) ? readdirSync(reportsDir).filter((f) => /^(\d\d[a-z]?_|tearsheet_).*\.html$/.test(f)).sort() : [];
   assert.ok(reports.length > 0, 'no exported reports found in docs/reports (the notebook run should have made them)');
   const browser = await launchChromium();
   try {
@@ -65,7 +65,7 @@ test('every exported report and tear sheet draws all its charts in a browser, of
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) errors.push(`network request: ${req.url()}`); });
       await page.goto(`file://${path.join(reportsDir, file)}`, { waitUntil: 'load' });
-      if (/^\d\d_/.test(file)) {
+      if (/^\d\d[a-z]?_/.test(file)) {
         // notebook reports: title, TOC, hidden code with a toggle, size
         const title = await page.title();
         assert.ok(title && title !== 'Notebook', `${file}: page title is "${title}"`);
@@ -100,7 +100,7 @@ test('every exported report and tear sheet draws all its charts in a browser, of
     const page = await browser.newPage();
     await page.goto(`file://${index}`, { waitUntil: 'load' });
     const links = await page.evaluate(() => Array.from(document.querySelectorAll('li a')).map((a: any) => String(a.getAttribute('href'))));
-    assert.deepEqual(links.map((l: string) => decodeURI(l)).sort(), reports.filter((f) => /^\d\d_/.test(f)).sort());
+    assert.deepEqual(links.map((l: string) => decodeURI(l)).sort(), reports.filter((f) => /^\d\d[a-z]?_/.test(f)).sort());
     await page.close();
   } finally {
     await browser.close();

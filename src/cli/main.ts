@@ -11,6 +11,7 @@ import { runPipeline } from './run.js';
 import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } from './deploy.js';
 import { monitorCommand } from './monitor.js';
 import { compareCommand, runsCommand } from './experiments.js';
+import { scoreCommand } from './score.js';
 import { DATA_OPTION_SPECS, dataOptionsFrom, type DataOptions } from './dataOptions.js';
 
 const PROGRAM = 'rotation';
@@ -106,6 +107,15 @@ const COMMANDS: Command[] = [
       { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET, ...DATA_OPTION_SPECS,
     ],
     handler: async (o) => { await monitorCommand(withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true, model: String(o.model) })); },
+  },
+  {
+    name: 'score',
+    summary: 'Write the composite score and industry ranks at the close of any trading day (factors as of that day, weights of the last month end), with each rank\'s change since the last rebalance.',
+    options: [
+      { name: 'asof', type: 'string', description: 'a trading day YYYY-MM-DD (mid-month days too), or "latest"', default: 'latest' }, DATA, SEED, MODEL,
+      { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/scores_<date>.csv)' }, QUIET, ...DATA_OPTION_SPECS,
+    ],
+    handler: async (o) => { await scoreCommand(withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), model: String(o.model), out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true })); },
   },
   {
     name: 'runs',

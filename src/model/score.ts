@@ -27,6 +27,7 @@ import { equalWeights, icirWeights, icMeanWeights, maxIcirWeights, type WeightSc
 import { restrictSchedule, walkForwardSelection, type FactorSelection } from '../combine/selection.js';
 import { compositeScore } from '../combine/composite.js';
 import { computeFactors } from '../factors/registry.js';
+import { newFactorCache } from '../factors/engine.js';
 import { alignDirection } from '../combine/direction.js';
 import { getFactor } from '../factors/registry.js';
 import { alignedFactors, type FactorStudy } from './evidence.js';
@@ -147,41 +148,67 @@ export function nearestTradingDays(calendar: readonly string[], date: string): {
  * asOf, or fewer than calendar.minScored industries scored).
  */
 export function dailyScore(spec: ModelSpec, data: MarketDataset | ModelContext, asOf: string, model?: ModelScore): ScoreRow[] {
+  return dailyScores(spec, data, [asOf], model)[0];
+}
+
+/**
+ * `dailyScore` for several trading days at once (one factor computation over all of them): one
+ * ranked row set per date, in the order given. Same errors, for the first offending date.
+ */
+export function dailyScores(spec: ModelSpec, data: MarketDataset | ModelContext, dates: readonly string[], model?: ModelScore): ScoreRow[][] {
   const ctx = 'returns' in data ? data : modelContext(data);
-  const cal = ctx.ds.calendar;
-  if (!cal.includes(asOf)) {
-    const { previous, next } = nearestTradingDays(cal, asOf);
-    throw new RotationError('MODEL_NOT_TRADING_DAY', `${asOf} is not a trading day of ${ctx.ds.name}`, { asOf, previousTradingDay: previous ?? 'none', nextTradingDay: next ?? 'none' },
-      `use a trading day: ${[previous, next].filter(Boolean).join(' or ') || 'the data have none'}`);
+  const cal = ctx.ds.calendar, inCal = new Set(cal);
+  for (const asOf of dates) {
+    if (!inCal.has(asOf)) {
+      const { previous, next } = nearestTradingDays(cal, asOf);
+      throw new RotationError('MODEL_NOT_TRADING_DAY', `${asOf} is not a trading day of ${ctx.ds.name}`, { asOf, previousTradingDay: previous ?? 'none', nextTradingDay: next ?? 'none' },
+        `use a trading day: ${[previous, next].filter(Boolean).join(' or ') || 'the data have none'}`);
+    }
   }
   const m = model ?? modelScore(spec, ctx);
   const sched = m.schedule, K = sched.factors.length;
-  let row = -1;
-  for (let r = 0; r < sched.dates.length; r++) {
-    if (sched.dates[r] > asOf) break;
-    let ok = true;
-    for (let k = 0; k < K; k++) if (Number.isNaN(sched.weights[r * K + k])) ok = false;
-    row = ok ? r : -1;
-  }
-  const notScored = (why: string) => new RotationError('MODEL_NOT_SCORED', `${asOf} cannot be scored: ${why}`,
+  const notScored = (asOf: string, why: string) => new RotationError('MODEL_NOT_SCORED', `${asOf} cannot be scored: ${why}`,
     { asOf, firstScored: m.scored[0] ?? 'none' }, `use a trading day on or after ${m.scored[0] ?? 'the first scored date (none: the data are too short)'}`);
-  if (row < 0) throw notScored('no factor date at or before it has composite weights (IC warm-up)');
+  const weightRow = (asOf: string): number => {
+    let row = -1;
+    for (let r = 0; r < sched.dates.length; r++) {
+      if (sched.dates[r] > asOf) break;
+      let ok = true;
+      for (let k = 0; k < K; k++) if (Number.isNaN(sched.weights[r * K + k])) ok = false;
+      row = ok ? r : -1;
+    }
+    if (row < 0) throw notScored(asOf, 'no factor date at or before it has composite weights (IC warm-up)');
+    return row;
+  };
+  const rows = dates.map(weightRow);
   const { ids, directions } = specFactors(spec, m.study);
-  const batch = computeFactors(ctx.ds, [asOf], ctx.minIndustries === undefined ? {} : { minIndustries: ctx.minIndustries });
+  const sorted = [...new Set(dates)].sort();
+  // One factor at a time on a shared cache: a factor with no value on these days (e.g. a vendor
+  // series that ended) or constant across industries is NaN here, as it would be in the batch.
+  const cache = newFactorCache(ctx.ds);
   const raw: Record<string, Panel> = {};
   for (const id of ids) {
-    const r = batch.results.get(id);
-    raw[id] = r ? r.panel : createPanel([asOf], m.score.assets, new Float64Array(m.score.assets.length).fill(NaN));
+    let panel: Panel | undefined;
+    try {
+      panel = computeFactors(ctx.ds, sorted, { ids: [id], cache, ...(ctx.minIndustries === undefined ? {} : { minIndustries: ctx.minIndustries }) }).results.get(id)?.panel;
+    } catch (e) {
+      if (!(e instanceof RotationError) || (e.code !== 'FACTOR_NO_COMPUTABLE_DATE' && e.code !== 'FACTOR_CONSTANT')) throw e;
+    }
+    raw[id] = panel ?? createPanel(sorted, m.score.assets, new Float64Array(sorted.length * m.score.assets.length).fill(NaN));
   }
   let factors = alignDirection(raw, Object.fromEntries(ids.map((n) => [n, directions[n] ?? getFactor(n).direction])));
   if (spec.preprocessing.length) {
     factors = Object.fromEntries(ids.map((id) => [id, runPipeline(factors[id], spec.preprocessing, { name: id }).panel]));
   }
-  const weights: Record<string, number> = {};
-  sched.factors.forEach((f, k) => { weights[f] = sched.weights[row * K + k]; });
-  const score = compositeScore(factors, weights).panel;
-  let n = 0;
-  for (let i = 0; i < score.assets.length; i++) if (!Number.isNaN(score.values[i])) n++;
-  if (n < spec.calendar.minScored) throw notScored(`${n} industries scored, fewer than calendar.minScored = ${spec.calendar.minScored}`);
-  return rankRows(ctx, asOf, score.assets, score.values);
+  const weights: WeightSchedule = { ...sched, dates: sorted, weights: new Float64Array(sorted.length * K), observations: new Int32Array(sorted.length), shrinkage: new Float64Array(sorted.length).fill(NaN) };
+  sorted.forEach((d, t) => { const r = rows[dates.indexOf(d)]; for (let k = 0; k < K; k++) weights.weights[t * K + k] = sched.weights[r * K + k]; });
+  const score = compositeScore(factors, weights).panel, N = score.assets.length;
+  return dates.map((asOf) => {
+    const t = sorted.indexOf(asOf);
+    const v = score.values.subarray(t * N, (t + 1) * N);
+    let n = 0;
+    for (let i = 0; i < N; i++) if (!Number.isNaN(v[i])) n++;
+    if (n < spec.calendar.minScored) throw notScored(asOf, `${n} industries scored, fewer than calendar.minScored = ${spec.calendar.minScored}`);
+    return rankRows(ctx, asOf, score.assets, v);
+  });
 }

@@ -303,7 +303,8 @@ export function mvoHypotheses(ctx: ModelContext, study: AllocationStudy, options
   const s1 = `On ${label} the model (${runs.model.spec.name}) turns over ${pct(toM)}/yr one-way against ${pct(toMv)} for sample MVO` +
     `${opt ? ` (the optimizer ${pct(opt['turnover (annual, one-way)'] as number)}` : ''}${runs.mvoLw ? `${opt ? ',' : ' ('} Ledoit-Wolf MVO ${pct(get(runs.mvoLw)['turnover (annual, one-way)'] as number)})` : opt ? ')' : ''}` +
     `; paired t of the per-rebalance turnover difference ${tt.test ? `${f2(tt.test.t)} (p ${pv(tt.test.pValue)})` : `not available (${tt.why})`}. ` +
-    `Resampling the estimation window at ${date} moves the MVO weights by ${pct(mv['bootstrap Σ|w_b − w_0| (mean)'] as number)} (Σ|Δw|, mean) and the model's top-k by ${pct(m['bootstrap Σ|w_b − w_0| (mean)'] as number)}. ` +
+    `Resampling the estimation window at ${date} moves the MVO weights by ${pct(mv['bootstrap Σ|w_b − w_0| (mean)'] as number)} (Σ|Δw|, mean) and the model's top-k by ${pct(m['bootstrap Σ|w_b − w_0| (mean)'] as number)}` +
+    ` (${(mv['bootstrap Σ|w_b − w_0| (mean)'] as number) > (m['bootstrap Σ|w_b − w_0| (mean)'] as number) ? 'MVO is the more sensitive to estimation error' : 'the model is as sensitive to estimation error as MVO or more'}; descriptive, no t). ` +
     `The claim that the model avoids MVO's excessive turnover is ${v1} here.`;
   const h1: Hypothesis = {
     id: 'a1-turnover', claim: 'MVO leads to excessive turnover and is sensitive to estimation error; the model churns less.',

@@ -450,7 +450,7 @@ export function hmmHypotheses(ctx: ModelContext, study: AllocationStudy, options
   const v2: Verdict = sw.test ? verdictOf(sw.test.mean, sw.test.t, 1) : 'inconclusive';
   const nSwitch = regimeAt.reduce((c, g, k) => c + (k > 0 && g >= 0 && regimeAt[k - 1] >= 0 && g !== regimeAt[k - 1] ? 1 : 0), 0);
   const s2 = `The causal HMM regime changes at ${nSwitch} of ${dates.length} rebalance dates on ${label}; in the ${pick(sm).dates.length} periods within ±1 rebalance of a change ` +
-    `the model ${sw.test ? `earns ${pct(sw.test.mean, 2)}/month ${sw.test.mean >= 0 ? 'more' : 'less'} than HMM (t ${f2(sw.test.t)}, p ${pv(sw.test.pValue)})` : `cannot be compared with a t (${sw.why})`}. ` +
+    `the model ${sw.test ? `earns ${pct(Math.abs(sw.test.mean), 2)}/month ${sw.test.mean >= 0 ? 'more' : 'less'} than HMM (t ${f2(sw.test.t)}, p ${pv(sw.test.pValue)})` : `cannot be compared with a t (${sw.why})`}. ` +
     `The claim that the model handles regime switches better than HMM is ${v2} here.`;
   const h2: Hypothesis = {
     id: 'b2-regime-switches', claim: 'HMM relies on regime switching: around regime switches the model beats HMM.',

@@ -103,8 +103,11 @@ export interface ScoreRow {
 }
 
 /**
- * Industry scores and ranks of `spec` at `asOf` (a scored date, or 'latest'). Errors:
- * MODEL_BAD_DATE (not yyyy-mm-dd), MODEL_NOT_SCORED (names the nearest scored dates).
+ * Industry scores and ranks of `spec` at `asOf`: a date of the factor calendar (a month end) is
+ * read from the model's score; any other trading day is scored by the daily rule (`dailyScore`);
+ * 'latest' = the last scored date. Errors: MODEL_BAD_DATE (not yyyy-mm-dd), MODEL_NOT_SCORED
+ * (a factor date not scored names the nearest scored dates; a day before the IC warm-up names the
+ * first scored date), MODEL_NOT_TRADING_DAY (names the nearest trading days).
  */
 export function scoreModel(spec: ModelSpec, data: MarketDataset | ModelContext, asOf: string | 'latest' = 'latest'): ScoreRow[] {
   const ctx = 'returns' in data ? data : modelContext(data);

@@ -279,8 +279,12 @@ export function mvoHypotheses(ctx: ModelContext, study: AllocationStudy, options
     const a = run.spec.allocator;
     if (a.name === 'mean-variance') {
       const w = meanVarianceWindow(ctx.returns, date, ctx.available(date));
-      const rep = meanVarianceSensitivity(options.solver, w.window, w.industries, { seed, nBootstrap: B, caps: a.caps, covariance: a.covariance });
-      inst = { mean: rep.meanTurnoverVsBase, p05: rep.turnoverQuantiles.p05, p95: rep.turnoverQuantiles.p95, what: `monthly returns window (${w.window.rows} months), iid` };
+      if (!w.enough || w.industries.length < 2) {
+        inst = { mean: NaN, p05: NaN, p95: NaN, what: `not resampled: ${w.window.rows} months of history at ${date}, too few to estimate` };
+      } else {
+        const rep = meanVarianceSensitivity(options.solver, w.window, w.industries, { seed, nBootstrap: B, caps: a.caps, covariance: a.covariance });
+        inst = { mean: rep.meanTurnoverVsBase, p05: rep.turnoverQuantiles.p05, p95: rep.turnoverQuantiles.p95, what: `monthly returns window (${w.window.rows} months), iid` };
+      }
     } else if (a.name === 'top-k') {
       const rep = topKBootstrap(run.spec, ctx, date, { seed, nBootstrap: B });
       inst = { mean: rep.meanTurnoverVsBase, p05: rep.p05, p95: rep.p95, what: `IC window of the composite weights (${rep.window} IC dates), iid` };

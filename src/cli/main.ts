@@ -12,6 +12,7 @@ import { allocateCommand, numberOption, ordersCommand, type AllocateOptions } fr
 import { monitorCommand } from './monitor.js';
 import { compareCommand, runsCommand } from './experiments.js';
 import { pboCommand } from './pbo.js';
+import { scoreCommand } from './score.js';
 import { DATA_OPTION_SPECS, dataOptionsFrom, type DataOptions } from './dataOptions.js';
 
 const PROGRAM = 'rotation';
@@ -20,7 +21,7 @@ const DATA: OptionSpec = { name: 'data', type: 'string', description: 'dataset: 
 const SEED: OptionSpec = { name: 'seed', type: 'string', description: 'simulator seed (with --data sim)', default: '7' };
 const QUIET: OptionSpec = { name: 'quiet', type: 'boolean', description: 'print only the final summary' };
 const ASOF: OptionSpec = { name: 'asof', type: 'string', description: 'rebalance date YYYY-MM-DD (a month end the model scores), or "latest"', default: 'latest' };
-const METHOD: OptionSpec = { name: 'method', type: 'string', description: 'shortcut for a house spec: "top5" = models/default.json, "optimizer" = models/optimizer.json (HiGHS: caps 15%, <= 10 holdings, turnover <= 60%); not with --model' };
+const METHOD: OptionSpec = { name: 'method', type: 'string', description: 'shortcut for a house spec: "top5" = models/default.json, "optimizer" = models/optimizer.json (HiGHS: caps 15%, <= 10 holdings, Σ|w − w_prev| <= 0.6, i.e. 30% one-way); not with --model' };
 const MODEL: OptionSpec = { name: 'model', type: 'string', description: 'model spec file (JSON; copy models/default.json to make a variant)', default: 'models/default.json' };
 const OUT_ROOT: OptionSpec = { name: 'out', type: 'string', description: 'results folder holding <dataset>/runs/<spec-hash>/ and experiments.jsonl', default: 'results' };
 
@@ -110,6 +111,15 @@ const COMMANDS: Command[] = [
       { name: 'out', type: 'string', description: 'output folder (files go to <out>/<dataset>/monitor_<date>/)', default: 'results' }, QUIET, ...DATA_OPTION_SPECS,
     ],
     handler: async (o) => { await monitorCommand(withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), out: String(o.out), quiet: o.quiet === true, model: String(o.model) })); },
+  },
+  {
+    name: 'score',
+    summary: 'Write the composite score and industry ranks at the close of any trading day (factors as of that day, weights of the last month end), with each rank\'s change since the last rebalance.',
+    options: [
+      { name: 'asof', type: 'string', description: 'a trading day YYYY-MM-DD (mid-month days too), or "latest"', default: 'latest' }, DATA, SEED, MODEL,
+      { name: 'out', type: 'string', description: 'output CSV (default results/<dataset>/scores_<date>.csv)' }, QUIET, ...DATA_OPTION_SPECS,
+    ],
+    handler: async (o) => { await scoreCommand(withData(o, { data: String(o.data), seed: seedOption(o), asOf: String(o.asof), model: String(o.model), out: o.out === undefined ? undefined : String(o.out), quiet: o.quiet === true })); },
   },
   {
     name: 'runs',

@@ -32,7 +32,7 @@ export function allocatorFor(spec: AllocatorSpec, name: string, solver?: Solver)
     throw new RotationError('MODEL_NEEDS_SOLVER', `allocator "${spec.name}" needs the HiGHS solver`, { allocator: spec.name }, 'pass { solver: await loadSolver() } in the model context');
   }
   switch (spec.name) {
-    case 'top-k': return scoreAllocator({ method: 'top-k', k: spec.k });
+    case 'top-k': return scoreAllocator({ method: 'top-k', k: spec.k, ...(spec.buffer ? { buffer: spec.buffer } : {}) });
     case 'score-optimizer': return scoreOptimizerAllocator(solver!, { constraints: { caps: spec.caps, maxHoldings: spec.maxHoldings, turnoverBudget: spec.turnoverBudget }, name });
     case 'equal-weight': return equalWeightAllocator();
     case 'momentum': return momentumAllocator({ lookbackMonths: spec.lookbackMonths, skipMonths: spec.skipMonths, k: spec.k });

@@ -8,16 +8,28 @@
  *                selection S(t) when the spec asks for it (src/combine/selection.ts)
  *   score(t,i) = Σ_f w_f(t) z_f(t, i) / Σ_{f present} |w_f(t)|
  *
- * `scoreModel(spec, dataset, asOf)` ranks the industries at one scored date.
+ * `scoreModel(spec, dataset, asOf)` ranks the industries at one scored date, or at the close of
+ * any other trading day (`dailyScore`):
+ *
+ *   Daily rule. At trading day d (not a date of the factor calendar), z_f(d, i) comes from the
+ *   factor values computed AT d (`computeFactors(ds, [d])`: factors are point-in-time by date, so
+ *   only data known at d's close enter), with the spec's preprocessing and direction; the weights
+ *   w_f are those of the last factor date m <= d (the month end whose ICs were known then: no IC
+ *   is re-estimated between rebalances), and score(d, i) = Σ_f w_f(m) z_f(d, i) / Σ_{f present} |w_f(m)|.
+ *   On a factor date itself the daily score is the model's score there (tested equal).
  */
 import { RotationError } from '../errors.js';
-import type { Panel } from '../panel/panel.js';
+import { createPanel, type Panel } from '../panel/panel.js';
 import type { MarketDataset } from '../data/types.js';
 import { runPipeline } from '../preprocess/pipeline.js';
 import { icByFactor } from '../evaluate/crossSection.js';
 import { equalWeights, icirWeights, icMeanWeights, maxIcirWeights, type WeightSchedule } from '../combine/weights.js';
 import { restrictSchedule, walkForwardSelection, type FactorSelection } from '../combine/selection.js';
 import { compositeScore } from '../combine/composite.js';
+import { computeFactors } from '../factors/registry.js';
+import { newFactorCache } from '../factors/engine.js';
+import { alignDirection } from '../combine/direction.js';
+import { getFactor } from '../factors/registry.js';
 import { alignedFactors, type FactorStudy } from './evidence.js';
 import { modelContext, scoredDates, type ModelContext } from './context.js';
 import type { ModelSpec } from './spec.js';
@@ -91,8 +103,11 @@ export interface ScoreRow {
 }
 
 /**
- * Industry scores and ranks of `spec` at `asOf` (a scored date, or 'latest'). Errors:
- * MODEL_BAD_DATE (not yyyy-mm-dd), MODEL_NOT_SCORED (names the nearest scored dates).
+ * Industry scores and ranks of `spec` at `asOf`: a date of the factor calendar (a month end) is
+ * read from the model's score; any other trading day is scored by the daily rule (`dailyScore`);
+ * 'latest' = the last scored date. Errors: MODEL_BAD_DATE (not yyyy-mm-dd), MODEL_NOT_SCORED
+ * (a factor date not scored names the nearest scored dates; a day before the IC warm-up names the
+ * first scored date), MODEL_NOT_TRADING_DAY (names the nearest trading days).
  */
 export function scoreModel(spec: ModelSpec, data: MarketDataset | ModelContext, asOf: string | 'latest' = 'latest'): ScoreRow[] {
   const ctx = 'returns' in data ? data : modelContext(data);
@@ -101,15 +116,102 @@ export function scoreModel(spec: ModelSpec, data: MarketDataset | ModelContext, 
   if (asOf !== 'latest' && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
     throw new RotationError('MODEL_BAD_DATE', `asOf "${asOf}" is not a date in YYYY-MM-DD form`, { asOf }, `pass e.g. ${m.scored[m.scored.length - 1] ?? 'latest'}`);
   }
+  if (date !== undefined && asOf !== 'latest' && !m.score.dates.includes(date)) return dailyScore(spec, ctx, date, m);
   const t = date === undefined ? -1 : m.score.dates.indexOf(date);
   if (t < 0 || !m.scored.includes(date!)) {
     const before = m.scored.filter((d) => d < (date ?? '')).pop(), after = m.scored.find((d) => d > (date ?? ''));
     throw new RotationError('MODEL_NOT_SCORED', `${date ?? asOf} is not a date the model scores (${spec.calendar.frequency} calendar, at least ${spec.calendar.minScored} industries)`,
       { asOf: date ?? asOf, previous: before ?? 'none', next: after ?? 'none' }, `use a scored date: ${[before, after].filter(Boolean).join(' or ') || 'none exists: the data are too short'}`);
   }
-  const N = m.score.assets.length, names = new Map(ctx.ds.industries.map((x) => [x.code, x.name]));
-  const rows = m.score.assets.map((industry, i) => ({ date: date!, industry, name: names.get(industry) ?? '', score: m.score.values[t * N + i], rank: NaN }));
+  const N = m.score.assets.length;
+  return rankRows(ctx, date!, m.score.assets, m.score.values.subarray(t * N, (t + 1) * N));
+}
+
+/** Score rows of one date, ranked (1 = highest; ties by code; NaN scores last with rank NaN). */
+function rankRows(ctx: ModelContext, date: string, assets: readonly string[], scores: ArrayLike<number>): ScoreRow[] {
+  const names = new Map(ctx.ds.industries.map((x) => [x.code, x.name]));
+  const rows = assets.map((industry, i) => ({ date, industry, name: names.get(industry) ?? '', score: scores[i], rank: NaN }));
   rows.sort((a, b) => (Number.isNaN(a.score) ? 1 : 0) - (Number.isNaN(b.score) ? 1 : 0) || b.score - a.score || (a.industry < b.industry ? -1 : 1));
   rows.forEach((r, i) => { r.rank = Number.isNaN(r.score) ? NaN : i + 1; });
   return rows;
+}
+
+/** The trading days of the data around a date that is not one (for MODEL_NOT_TRADING_DAY). */
+export function nearestTradingDays(calendar: readonly string[], date: string): { previous?: string; next?: string } {
+  let lo = 0, hi = calendar.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (calendar[mid] < date) lo = mid + 1; else hi = mid; }
+  return { previous: lo > 0 ? calendar[lo - 1] : undefined, next: calendar[lo] === date ? calendar[lo + 1] : calendar[lo] };
+}
+
+/**
+ * The composite at the close of trading day `asOf` by the daily rule of the module comment
+ * (factors computed at asOf; weights of the last factor date <= asOf). Works on any trading day,
+ * a factor date included (where it equals the model's score). Errors: MODEL_NOT_TRADING_DAY
+ * (names the nearest trading days), MODEL_NOT_SCORED (no factor date with weights at or before
+ * asOf, or fewer than calendar.minScored industries scored).
+ */
+export function dailyScore(spec: ModelSpec, data: MarketDataset | ModelContext, asOf: string, model?: ModelScore): ScoreRow[] {
+  return dailyScores(spec, data, [asOf], model)[0];
+}
+
+/**
+ * `dailyScore` for several trading days at once (one factor computation over all of them): one
+ * ranked row set per date, in the order given. Same errors, for the first offending date.
+ */
+export function dailyScores(spec: ModelSpec, data: MarketDataset | ModelContext, dates: readonly string[], model?: ModelScore): ScoreRow[][] {
+  const ctx = 'returns' in data ? data : modelContext(data);
+  const cal = ctx.ds.calendar, inCal = new Set(cal);
+  for (const asOf of dates) {
+    if (!inCal.has(asOf)) {
+      const { previous, next } = nearestTradingDays(cal, asOf);
+      throw new RotationError('MODEL_NOT_TRADING_DAY', `${asOf} is not a trading day of ${ctx.ds.name}`, { asOf, previousTradingDay: previous ?? 'none', nextTradingDay: next ?? 'none' },
+        `use a trading day: ${[previous, next].filter(Boolean).join(' or ') || 'the data have none'}`);
+    }
+  }
+  const m = model ?? modelScore(spec, ctx);
+  const sched = m.schedule, K = sched.factors.length;
+  const notScored = (asOf: string, why: string) => new RotationError('MODEL_NOT_SCORED', `${asOf} cannot be scored: ${why}`,
+    { asOf, firstScored: m.scored[0] ?? 'none' }, `use a trading day on or after ${m.scored[0] ?? 'the first scored date (none: the data are too short)'}`);
+  const weightRow = (asOf: string): number => {
+    let row = -1;
+    for (let r = 0; r < sched.dates.length; r++) {
+      if (sched.dates[r] > asOf) break;
+      let ok = true;
+      for (let k = 0; k < K; k++) if (Number.isNaN(sched.weights[r * K + k])) ok = false;
+      row = ok ? r : -1;
+    }
+    if (row < 0) throw notScored(asOf, 'no factor date at or before it has composite weights (IC warm-up)');
+    return row;
+  };
+  const rows = dates.map(weightRow);
+  const { ids, directions } = specFactors(spec, m.study);
+  const sorted = [...new Set(dates)].sort();
+  // One factor at a time on a shared cache: a factor with no value on these days (e.g. a vendor
+  // series that ended) or constant across industries is NaN here, as it would be in the batch.
+  const cache = newFactorCache(ctx.ds);
+  const raw: Record<string, Panel> = {};
+  for (const id of ids) {
+    let panel: Panel | undefined;
+    try {
+      panel = computeFactors(ctx.ds, sorted, { ids: [id], cache, ...(ctx.minIndustries === undefined ? {} : { minIndustries: ctx.minIndustries }) }).results.get(id)?.panel;
+    } catch (e) {
+      if (!(e instanceof RotationError) || (e.code !== 'FACTOR_NO_COMPUTABLE_DATE' && e.code !== 'FACTOR_CONSTANT')) throw e;
+    }
+    raw[id] = panel ?? createPanel(sorted, m.score.assets, new Float64Array(sorted.length * m.score.assets.length).fill(NaN));
+  }
+  let factors = alignDirection(raw, Object.fromEntries(ids.map((n) => [n, directions[n] ?? getFactor(n).direction])));
+  if (spec.preprocessing.length) {
+    factors = Object.fromEntries(ids.map((id) => [id, runPipeline(factors[id], spec.preprocessing, { name: id }).panel]));
+  }
+  const weights: WeightSchedule = { ...sched, dates: sorted, weights: new Float64Array(sorted.length * K), observations: new Int32Array(sorted.length), shrinkage: new Float64Array(sorted.length).fill(NaN) };
+  sorted.forEach((d, t) => { const r = rows[dates.indexOf(d)]; for (let k = 0; k < K; k++) weights.weights[t * K + k] = sched.weights[r * K + k]; });
+  const score = compositeScore(factors, weights).panel, N = score.assets.length;
+  return dates.map((asOf) => {
+    const t = sorted.indexOf(asOf);
+    const v = score.values.subarray(t * N, (t + 1) * N);
+    let n = 0;
+    for (let i = 0; i < N; i++) if (!Number.isNaN(v[i])) n++;
+    if (n < spec.calendar.minScored) throw notScored(asOf, `${n} industries scored, fewer than calendar.minScored = ${spec.calendar.minScored}`);
+    return rankRows(ctx, asOf, score.assets, v);
+  });
 }

@@ -49,7 +49,7 @@ export interface CompositeSpec {
 
 /** Allocators by name (src/model/allocators.ts maps each to its implementation). */
 export type AllocatorSpec =
-  | { readonly name: 'top-k'; readonly k: number }
+  | { readonly name: 'top-k'; readonly k: number; readonly buffer?: number }
   | { readonly name: 'score-optimizer'; readonly caps: number; readonly maxHoldings: number; readonly turnoverBudget: number }
   | { readonly name: 'equal-weight' }
   | { readonly name: 'momentum'; readonly lookbackMonths: number; readonly skipMonths: number; readonly k: number }
@@ -227,7 +227,13 @@ function allocatorOf(o: Record<string, unknown>, source: string): AllocatorSpec 
   }
   const p = 'allocator';
   switch (a.name as AllocatorName) {
-    case 'top-k': return { name: 'top-k', k: num(a, 'k', p, source, { min: 1, integer: true }) };
+    case 'top-k': {
+      // buffer: hold an industry until it leaves the top k + buffer; 0 (the default) is dropped so a
+      // spec without a buffer keeps its hash.
+      const k = num(a, 'k', p, source, { min: 1, integer: true });
+      const buffer = num(a, 'buffer', p, source, { min: 0, integer: true }, 0);
+      return buffer > 0 ? { name: 'top-k', k, buffer } : { name: 'top-k', k };
+    }
     case 'equal-weight': return { name: 'equal-weight' };
     case 'score-optimizer': {
       const caps = num(a, 'caps', p, source, { min: 0, max: 1, exclusiveMin: true });

@@ -334,6 +334,42 @@ export function topKEqualWeights(scores: ArrayLike<number>, eligible: ArrayLike<
 }
 
 /**
+ * Top-k with a holding buffer b: an industry held going in (previous weight > HOLDING_THRESHOLD)
+ * stays while its rank r (1 = best eligible score, ties by position) is <= k + b; the free slots
+ * up to k are filled with the best-ranked industries not yet selected; the m = min(k, #eligible)
+ * selected get 1/m each:
+ *
+ *   keep = { i held : r_i <= k + b },  |keep| <= k (the k best-ranked of them if more),
+ *   S = keep ∪ (best-ranked non-kept eligible until |S| = m),   w_i = 1/m for i in S.
+ *
+ * With b = 0 (or no previous weights) S is the top k, so the weights equal `topKEqualWeights`.
+ * `held[i]` = 1 when industry i is held going in.
+ */
+export function topKBufferedWeights(scores: ArrayLike<number>, eligible: ArrayLike<number>, k: number, buffer: number, held: ArrayLike<number>): Float64Array {
+  checkK(k);
+  checkBuffer(buffer);
+  const order = preferenceOrder(scores, eligible);
+  const m = Math.min(k, order.length);
+  const w = new Float64Array(scores.length);
+  const chosen = new Uint8Array(scores.length);
+  let n = 0;
+  for (let r = 0; r < order.length && r < k + buffer && n < m; r++) {
+    if (held[order[r]]) { chosen[order[r]] = 1; n++; }
+  }
+  for (let r = 0; r < order.length && n < m; r++) {
+    if (!chosen[order[r]]) { chosen[order[r]] = 1; n++; }
+  }
+  for (let i = 0; i < w.length; i++) if (chosen[i]) w[i] = 1 / m;
+  return w;
+}
+
+function checkBuffer(b: number): void {
+  if (!Number.isInteger(b) || b < 0) {
+    throw new RotationError('WEIGHTS_BAD_OPTION', `Top-k buffer = ${b} must be an integer >= 0`, { option: 'buffer' }, 'pass buffer >= 0 (0 = plain top-k), e.g. 2');
+  }
+}
+
+/**
  * Rank-weighted: among the eligible (or only the top k, when given), w_i ∝ midrank_i with the
  * highest score ranked n (ties share the average rank):  w_i = r_i / sum_j r_j.
  */
@@ -458,6 +494,11 @@ export interface ScoreAllocatorOptions {
   method: ScoreWeighting;
   /** Number of holdings for 'top-k' (required) and optionally for 'rank'. */
   k?: number;
+  /**
+   * 'top-k' only: holding buffer b (default 0): a held industry stays until its rank leaves
+   * k + b (`topKBufferedWeights`, reading `context.previous`).
+   */
+  buffer?: number;
   /** Tilt lambda for 'tilt' (default 0.5/n). */
   lambda?: number;
   caps?: BoundSpec;
@@ -474,6 +515,13 @@ export function scoreAllocator(options: ScoreAllocatorOptions): Allocator {
     throw new RotationError('WEIGHTS_BAD_OPTION', 'top-k needs k', { option: 'k' }, 'pass { method: "top-k", k: 5 }');
   }
   if (options.k !== undefined) checkK(options.k);
+  if (options.buffer !== undefined) {
+    checkBuffer(options.buffer);
+    if (options.method !== 'top-k' && options.buffer > 0) {
+      throw new RotationError('WEIGHTS_BAD_OPTION', `A holding buffer applies only to method "top-k", not "${options.method}"`, { option: 'buffer' }, 'remove buffer or use method "top-k"');
+    }
+  }
+  const buffer = options.buffer ?? 0;
   const name = options.name ?? options.method;
   return (ctx) => {
     validateContext(ctx, name, { scores: true });
@@ -487,7 +535,13 @@ export function scoreAllocator(options: ScoreAllocatorOptions): Allocator {
         'compute scores for at least one industry, or use the equal-weight allocator at this date');
     }
     let raw: Float64Array;
-    if (options.method === 'top-k') raw = topKEqualWeights(scores, eligible, options.k!);
+    if (options.method === 'top-k' && buffer > 0 && ctx.previous) {
+      const { prev } = alignPrevious(ctx.industries, ctx.previous);
+      const held = new Uint8Array(prev.length);
+      for (let i = 0; i < prev.length; i++) held[i] = prev[i] > HOLDING_THRESHOLD ? 1 : 0;
+      raw = topKBufferedWeights(scores, eligible, options.k!, buffer, held);
+      diag.details.buffer = buffer;
+    } else if (options.method === 'top-k') raw = topKEqualWeights(scores, eligible, options.k!);
     else if (options.method === 'rank') raw = rankWeights(scores, eligible, options.k);
     else {
       const t = scoreTiltWeights(scores, eligible, options.lambda);

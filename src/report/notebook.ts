@@ -11,6 +11,8 @@
  * application/vnd.plotly.v1+json for charts); elsewhere (tests, CLI) it is collected in `outputs`.
  * State lives in the session object, never in the module.
  */
+import type { ColumnTable } from 'arquero';
+import { asTable } from './show.js';
 import path from 'node:path';
 import { chartHtml, plotlyLibraryHtml, plotlyMimePayload, type Figure } from './plotly.js';
 import { htmlTable, escapeHtml, type TableData, type TableOptions } from './table.js';
@@ -42,6 +44,12 @@ export class NotebookSession {
   private plotlyLoaded = false;
   private chartCount = 0;
   private readonly sections: KeyResultSection[] = [];
+  /**
+   * Every table this notebook displayed, as an arquero table, keyed by its caption (or "table N"):
+   * the researcher filters, groups and joins a shown result in the next cell, e.g.
+   * `nb.tables.get('…caption…')!.filter((d) => d.tActive > 2)`.
+   */
+  readonly tables = new Map<string, ColumnTable>();
 
   constructor(name: string, options: NotebookOptions = {}) {
     this.name = name;
@@ -97,8 +105,9 @@ export class NotebookSession {
     });
   }
 
-  /** Display a table of row objects or an arquero table. */
+  /** Display a table of row objects or an arquero table, and keep it as an arquero table in `tables`. */
   table(data: TableData, options: TableOptions = {}): void {
+    this.tables.set(options.caption ?? `table ${this.tables.size + 1}`, asTable(data));
     this.html(htmlTable(data, options));
   }
 

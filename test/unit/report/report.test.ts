@@ -98,3 +98,13 @@ test('NotebookSession.conclusion and header: the markup the report index and rea
   assert.match(String(nb.outputs[0]['text/html']), /^<div class="rotation-conclusion"[^>]*><strong>What the data says\.<\/strong> Momentum &amp; value lead\.<\/div>$/);
   assert.match(String(nb.outputs[1]['text/html']), /class="rotation-report-header"[\s\S]*abc1234/);
 });
+
+test('NotebookSession.tables: every displayed table is kept as an arquero table to query, keyed by its caption', () => {
+  const nb = openNotebook('01_z', { sink: () => {}, root: mkdtempSync(path.join(os.tmpdir(), 'nb-')) });
+  nb.table([{ strategy: 'a', t: 2.5 }, { strategy: 'b', t: 0.4 }], { caption: 'significance' });
+  nb.table([{ x: 1 }]);
+  const t = nb.tables.get('significance')!;
+  assert.equal(t.numRows(), 2);
+  assert.deepEqual(t.filter((d: { t: number }) => d.t > 2).objects(), [{ strategy: 'a', t: 2.5 }]);
+  assert.equal(nb.tables.get('table 2')!.numRows(), 1);
+});

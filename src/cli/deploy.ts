@@ -37,16 +37,22 @@ import { runStages } from './progress.js';
 import type { DataOptions } from './dataOptions.js';
 import { outputFolderName, outputSlug, writeOutputs } from './outputs.js';
 
-export interface AllocateOptions {
+/** What every command that runs a model spec on a dataset at a date takes (allocate, orders, score). */
+export interface ModelCommandOptions {
   data: string;
   seed: number;
+  /** The date (YYYY-MM-DD) or 'latest'. */
   asOf: string;
   /** The model spec file (default models/default.json). */
   model?: string;
   /** Loader options, factor minimum industries and the backtest gap policy (the data flags). */
   dataOptions?: DataOptions;
+  /** Output CSV (default under results/<dataset>/). */
   out?: string;
   quiet: boolean;
+}
+
+export interface AllocateOptions extends ModelCommandOptions {
   /** allocate: overwrite an existing targets file written by another spec (or of unknown provenance). */
   force?: boolean;
   /** allocate: fail (DEPLOY_UNHEALTHY_FACTORS) instead of warning when most of the spec's factors are failed or stale. */

@@ -15,20 +15,11 @@ import { dailyScoreHistory, rankMovesSinceRebalance, type RankMove } from '../mo
 import { toCsv } from '../report/csv.js';
 import { loadDataset } from './run.js';
 import { runStages } from './progress.js';
-import type { DataOptions } from './dataOptions.js';
+import type { ModelCommandOptions } from './deploy.js';
 import { outputFolderName, outputSlug, writeOutputs } from './outputs.js';
 
-export interface ScoreOptions {
-  data: string;
-  seed: number;
-  /** A trading day YYYY-MM-DD, or 'latest' (the last scored month end). */
-  asOf: string;
-  model?: string;
-  dataOptions?: DataOptions;
-  /** Output CSV (default results/<dataset>/scores_<date>.csv; a non-default spec adds its name). */
-  out?: string;
-  quiet: boolean;
-}
+/** asOf: a trading day YYYY-MM-DD, or 'latest' (the last scored month end); out: default results/<dataset>/scores_<date>.csv (a non-default spec adds its name). */
+export type ScoreOptions = ModelCommandOptions;
 
 export const SCORE_COLUMNS = ['date', 'industry', 'name', 'score', 'rank', 'lastRebalance', 'rankAtRebalance', 'rankChange'];
 

@@ -19,7 +19,9 @@
  *      previous folder removed (kept only with `keepPrevious`).
  * So `<target>` is at every instant absent, the previous complete folder or the new complete
  * folder; a kill between the two renames of step 6 leaves `<target>` absent and
- * `<target>.previous` complete, which `recoverOutputFolder` (run by every commit) renames back.
+ * `<target>.previous` complete, which `recoverOutputFolder` (run by every commit) renames back; a
+ * kill after the swap but before the previous folder is removed leaves both complete, and the next
+ * commit removes `<target>.previous`.
  * Leftover temp folders of killed runs are removed by the next commit under the lock.
  *
  * Single files (`writeOutputs`, used by `allocate` and `orders`) are written atomically one by
@@ -320,6 +322,10 @@ export function recoverOutputFolder(targetDir: string): string[] {
   if (!existsSync(target) && existsSync(previous) && verifyOutputFolder(previous).complete) {
     renameSync(previous, target);
     done.push(`restored ${path.basename(previous)}`);
+  } else if (existsSync(target) && existsSync(previous) && verifyOutputFolder(target).complete) {
+    // killed after the swap, while (or before) removing the previous folder: the new folder is complete
+    rmSync(previous, { recursive: true, force: true });
+    done.push(`removed ${path.basename(previous)}`);
   }
   let entries: string[] = [];
   try { entries = readdirSync(parent); } catch { /* parent absent: nothing to clean */ }

@@ -191,6 +191,16 @@ describe('commitOutputFolder', () => {
     assert.equal(readOutputManifest(target)!.meta.tag, 'A:hold');
     assert.equal(verifyOutputFolder(target).complete, true);
   });
+  it('recovery after a kill between the swap and the removal of the previous folder: the new folder stays, .previous goes', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'recover-')), target = path.join(root, 'res');
+    commitOutputFolder(target, [{ name: 'a.csv', text: 'old\n' }], { keepPrevious: true });
+    commitOutputFolder(target, [{ name: 'a.csv', text: 'new\n' }], { keepPrevious: true });
+    assert.ok(existsSync(`${target}.previous`), 'the state a kill after the swap leaves');
+    assert.deepEqual(recoverOutputFolder(target), ['removed res.previous']);
+    assert.equal(readFileSync(path.join(target, 'a.csv'), 'utf8'), 'new\n');
+    assert.deepEqual(readdirSync(root).sort(), ['res']);
+  });
+
   it('SIGKILL at random points of the write stage leaves the previous complete folder or the new complete one, never a mix', async () => {
     const root = tmpDir(), target = path.join(root, 'res');
     const script = path.join(process.cwd(), 'test', 'unit', 'cli', 'outputsChild.ts');

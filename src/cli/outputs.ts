@@ -27,6 +27,7 @@
  * Single files (`writeOutputs`, used by `allocate` and `orders`) are written atomically one by
  * one (temp file created with `wx` + fsync + rename) after every target was checked writable.
  */
+import { namedDatasets } from '../data/datasets.js';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync,
@@ -86,16 +87,16 @@ export function outputSlug(name: string): string {
 }
 
 /**
- * Output folder name of a dataset. The built-in datasets keep their documented names
- * (`--data sim` -> `simulator_seed_<seed>`, `--data citic` -> the CITIC slug): they are one
- * dataset each. A folder of exports gets `<slug of the dataset name>-<h>`,
+ * Output folder name of a dataset. The named datasets keep their documented names
+ * (`--data sim` -> `simulator_seed_<seed>`, `--data citic` / `sw` / `french49` ... -> the
+ * dataset's slug): they are one dataset each (`namedDatasets()`). A folder of exports gets `<slug of the dataset name>-<h>`,
  * h = first 8 hex digits of sha256(real path of the folder), so two folders whose names slug
  * alike (`a-x`, `a_x`) or that share a name in different parents never write into one folder,
  * and one folder reached through different relative paths or symlinks always maps to the same one.
  */
 export function outputFolderName(data: string, datasetName: string): string {
   const slug = outputSlug(datasetName) || 'dataset';
-  if (data === 'sim' || data === 'citic') return slug;
+  if (namedDatasets().includes(data)) return slug;
   let real = path.resolve(data);
   try { real = realpathSync(real); } catch { /* not on disk (a test double): the resolved path */ }
   return `${slug}-${createHash('sha256').update(real).digest('hex').slice(0, 8)}`;

@@ -71,7 +71,8 @@ test('every exported report and tear sheet draws all its charts in a browser, of
         assert.ok(title && title !== 'Notebook', `${file}: page title is "${title}"`);
         const tocLinks = await page.evaluate(() => Array.from(document.querySelectorAll('nav.rotation-toc a')).map((a: any) => String(a.getAttribute('href'))));
         assert.ok(tocLinks.length > 0, `${file}: no table of contents`);
-        const broken = await page.evaluate((links: string[]) => links.filter((h) => !document.getElementById(decodeURIComponent(h.slice(1)))), tocLinks);
+        // a fragment names its target by the raw id first, then the percent-decoded one (HTML: find a potential indicated element)
+        const broken = await page.evaluate((links: string[]) => links.filter((h) => !document.getElementById(h.slice(1)) && !document.getElementById(decodeURIComponent(h.slice(1)))), tocLinks);
         assert.deepEqual(broken, [], `${file}: TOC links without a target`);
         const visibleInputs = () => page.evaluate(() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-Cell-inputWrapper')).filter((e: any) => e.offsetParent !== null).length);
         assert.equal(await visibleInputs(), 0, `${file}: code is visible by default`);

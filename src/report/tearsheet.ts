@@ -393,8 +393,8 @@ function strategyOf(sheet: TearSheet, name: string): StrategySheet {
   return s;
 }
 
-/** The figures a notebook shows of a tear sheet (the standalone HTML keeps them all): wealth, relative wealth, drawdown, rolling IR, turnover, and the first strategy's monthly excess and weights. */
-export const NOTEBOOK_TEARSHEET_FIGURES: readonly string[] = Object.freeze(['wealth', 'relative-wealth', 'underwater', 'rolling-ir', 'turnover', 'monthly-excess-1', 'weights-1']);
+/** The figures a notebook shows of a tear sheet (the standalone HTML keeps them all): wealth, relative wealth, drawdown, turnover and the first strategy's weights. */
+export const NOTEBOOK_TEARSHEET_FIGURES: readonly string[] = Object.freeze(['wealth', 'relative-wealth', 'underwater', 'turnover', 'weights-1']);
 
 /** Every figure of the tear sheet in display order, with a stable id each (only the ids in `only`, when given). */
 export function tearSheetFigures(sheet: TearSheet, only?: readonly string[]): { id: string; figure: Figure }[] {

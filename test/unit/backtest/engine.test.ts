@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { rebalanceCalendar } from '../../../src/data/calendar.js';
 import { runBacktest, sliceBacktest, windowRebalancePeriods } from '../../../src/backtest/engine.js';
 import { costSensitivity } from '../../../src/backtest/sensitivity.js';
@@ -14,15 +13,8 @@ import type { TargetWeights } from '../../../src/backtest/types.js';
 import { summarizeBacktest } from '../../../src/backtest/summary.js';
 import { excessCagr, trackingError } from '../../../src/metrics/relative.js';
 import { businessDays, close, panelOf, randomCloses } from './helpers.js';
+import { throwsCode } from '../assertions.js';
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try { fn(); } catch (e) {
-    assert.ok(e instanceof RotationError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const ew = (assets: readonly string[]) => Object.fromEntries(assets.map((a) => [a, 1 / assets.length]));
 

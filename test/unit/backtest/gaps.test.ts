@@ -7,20 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import { GAP_REASONS, runBacktest } from '../../../src/backtest/engine.js';
 import { createPanel } from '../../../src/panel/panel.js';
 import type { TargetWeights } from '../../../src/backtest/types.js';
 import { businessDays, close, panelOf, randomCloses } from './helpers.js';
+import { throwsCode } from '../assertions.js';
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try { fn(); } catch (e) {
-    assert.ok(e instanceof RotationError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const wealth = (r: ArrayLike<number>): number => { let w = 1; for (let t = 0; t < r.length; t++) w *= 1 + r[t]; return w; };
 

@@ -3,20 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RotationError } from '../../../src/errors.js';
 import { loadNamedDataset, namedDatasets } from '../../../src/data/datasets.js';
 import { assertBalanced } from '../../../src/data/loss.js';
 import { hasSharedData } from '../../../src/data/paths.js';
 import { stripSchemeSuffix } from '../../../src/data/sw.js';
 import { availableFactors } from '../../../src/factors/registry.js';
+import { rejectsCode } from '../assertions.js';
 
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<RotationError> {
-  let caught: unknown;
-  try { await p; } catch (e) { caught = e; }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 const valSkip = hasSharedData('sw_citic_valuation') ? false : 'shared SW/CITIC valuation data absent (../shared/data/sw_citic_valuation)';
 

@@ -4,22 +4,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { RotationError } from '../../../src/errors.js';
 import { excelDateToIso, findSheet, readCodeSheet, readWorkbook } from '../../../src/data/excel.js';
 import { assertBalanced } from '../../../src/data/loss.js';
 import { valuationWorkbookFile } from '../../../src/data/valuation.js';
-import { throwsCode } from '../assertions.js';
+import { rejectsCode, throwsCode } from '../assertions.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rotation-xlsx-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<RotationError> {
-  let caught: unknown;
-  try { await p; } catch (e) { caught = e; }
-  assert.ok(caught instanceof RotationError, `expected RotationError ${code}, got ${String(caught)}`);
-  assert.equal((caught as RotationError).code, code, (caught as RotationError).message);
-  return caught as RotationError;
-}
 
 type Cell = ExcelJS.CellValue;
 

@@ -6,12 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RotationError } from '../../../src/errors.js';
 import {
   annualMean, annualVolatility, cagr, compoundToPeriodEnds, downsideRisk, firstNonPositiveWealth, monthlyReturns,
   sharpeRatio, sortinoRatio, totalReturn, wealthPath, yearlyReturns,
 } from '../../../src/metrics/returns.js';
 import { calmarRatio, drawdownEpisodes, drawdownTable, maxDrawdown, maxDrawdownEpisode, underwater } from '../../../src/metrics/drawdown.js';
+import { throwsCode } from '../assertions.js';
 
 const R = [0.01, -0.02, 0.03, -0.01, 0.015, -0.005, 0.02, -0.03, 0.01, 0.005, 0.012, -0.008];
 
@@ -19,14 +19,6 @@ function close(a: number, b: number, tol = 1e-12, msg = ''): void {
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg} ${a} vs ${b}`);
 }
 
-function throwsCode(fn: () => unknown, code: string): RotationError {
-  try { fn(); } catch (e) {
-    assert.ok(e instanceof RotationError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 // --- empyrical, by hand -----------------------------------------------------------------------
 // annual_return: ending_value ** (1 / (len(returns) / ann_factor)) - 1, ending_value = cumprod(1 + r)[-1]

@@ -396,28 +396,23 @@ function strategyOf(sheet: TearSheet, name: string): StrategySheet {
 /** The figures a notebook shows of a tear sheet (the standalone HTML keeps them all): wealth, relative wealth, drawdown, turnover and the first strategy's weights. */
 export const NOTEBOOK_TEARSHEET_FIGURES: readonly string[] = Object.freeze(['wealth', 'relative-wealth', 'underwater', 'turnover', 'weights-1']);
 
-/** Every figure of the tear sheet in display order, with a stable id each (only the ids in `only`, when given). */
+/** Every figure of the tear sheet in display order, with a stable id each (only the ids in `only`, when given; the others are not built). */
 export function tearSheetFigures(sheet: TearSheet, only?: readonly string[]): { id: string; figure: Figure }[] {
-  const all = allTearSheetFigures(sheet);
-  return only ? all.filter((f) => only.includes(f.id)) : all;
-}
-
-function allTearSheetFigures(sheet: TearSheet): { id: string; figure: Figure }[] {
-  const out: { id: string; figure: Figure }[] = [
-    { id: 'wealth', figure: wealthFigure(sheet) },
-    { id: 'relative-wealth', figure: relativeWealthFigure(sheet) },
-    { id: 'underwater', figure: underwaterFigure(sheet) },
-    { id: 'excess-underwater', figure: excessUnderwaterFigure(sheet) },
-    { id: 'annual-returns', figure: annualReturnsFigure(sheet) },
-    { id: 'rolling-excess', figure: rollingExcessFigure(sheet) },
-    { id: 'rolling-ir', figure: rollingIrFigure(sheet) },
-    { id: 'turnover', figure: turnoverFigure(sheet) },
+  const builders: { id: string; build: () => Figure }[] = [
+    { id: 'wealth', build: () => wealthFigure(sheet) },
+    { id: 'relative-wealth', build: () => relativeWealthFigure(sheet) },
+    { id: 'underwater', build: () => underwaterFigure(sheet) },
+    { id: 'excess-underwater', build: () => excessUnderwaterFigure(sheet) },
+    { id: 'annual-returns', build: () => annualReturnsFigure(sheet) },
+    { id: 'rolling-excess', build: () => rollingExcessFigure(sheet) },
+    { id: 'rolling-ir', build: () => rollingIrFigure(sheet) },
+    { id: 'turnover', build: () => turnoverFigure(sheet) },
   ];
   sheet.strategies.forEach((s, k) => {
-    out.push({ id: `monthly-excess-${k + 1}`, figure: monthlyExcessHeatmapFigure(sheet, s.name) });
-    out.push({ id: `weights-${k + 1}`, figure: weightsFigure(sheet, s.name) });
+    builders.push({ id: `monthly-excess-${k + 1}`, build: () => monthlyExcessHeatmapFigure(sheet, s.name) });
+    builders.push({ id: `weights-${k + 1}`, build: () => weightsFigure(sheet, s.name) });
   });
-  return out;
+  return builders.filter((b) => !only || only.includes(b.id)).map((b) => ({ id: b.id, figure: b.build() }));
 }
 
 /** The metric table as HTML with its footer: periodsPerYear and every definition used. */

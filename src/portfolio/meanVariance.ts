@@ -44,7 +44,7 @@ import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import { createRng } from '../random.js';
 import { checkFeasibility, cloneConstraints, relaxToFeasible, resolveConstraints } from './constraints.js';
-import { columnMeans, ledoitWolfCovariance, repairCovariance, sampleCovariance, type CovarianceRepair, type RepairOptions, type ShrinkageTarget } from './covariance.js';
+import { columnMeans, ledoitWolfCovariance, repairCovariance, repairedShortWindowSampleCovariance, sampleCovariance, type CovarianceRepair, type RepairOptions, type ShrinkageTarget } from './covariance.js';
 import { calendarMonthReturns, columnsOf, completeWindow, rowsUpTo } from './history.js';
 import { solveProblem, type LinearRow, type Solver } from './optimizer.js';
 import { projectedGradientBoxBudget, solveBoxBudgetQp } from './qp.js';
@@ -74,14 +74,31 @@ export interface MeanCovarianceEstimate {
   readonly estimator: string;
 }
 
+/** mu_j = scale x (1/T) sum_t x_tj. */
+function scaledMeans(window: DenseMatrix, scale: number): Float64Array {
+  const mean = columnMeans(window);
+  if (scale !== 1) for (let j = 0; j < mean.length; j++) mean[j] *= scale;
+  return mean;
+}
+
 /**
  * mu_j = (scale/T) sum_t x_tj;  Sigma = scale x (sample covariance (ddof 1) or Ledoit-Wolf),
- * then `repairCovariance` (eigenvalue clipping; reported).
+ * then `repairCovariance` (eigenvalue clipping; reported). A sample covariance from a window of
+ * T periods with n >= 2T industries is singular for certain and is clipped through the T x T Gram
+ * matrix instead (`repairedShortWindowSampleCovariance`: the same matrix to rounding, O(T n^2)
+ * instead of O(n^3)); below that size the n x n route is kept, so results on 30-50 industries
+ * are unchanged to the bit.
  */
 export function estimateMeanCovariance(window: DenseMatrix, options: EstimationOptions = {}): MeanCovarianceEstimate {
   const scale = options.scale ?? 1;
   const est = options.covariance ?? 'ledoit-wolf';
   let cov: Float64Array, shrinkage = NaN, label: string;
+  if (est === 'sample' && window.cols >= 2 * window.rows) {
+    // A window much shorter than the cross-section: S is singular, and the T x T route gives the
+    // same clipped matrix (to rounding) at a fraction of the cost (repairedShortWindowSampleCovariance).
+    const repair = repairedShortWindowSampleCovariance(window, { ...options.repair, scale });
+    return { mean: scaledMeans(window, scale), covariance: repair.covariance, repair, shrinkage, estimator: 'sample (ddof 1)' };
+  }
   if (est === 'sample') {
     cov = sampleCovariance(window);
     label = 'sample (ddof 1)';
@@ -92,11 +109,8 @@ export function estimateMeanCovariance(window: DenseMatrix, options: EstimationO
   } else {
     throw new RotationError('MV_BAD_OPTION', `Unknown covariance estimator "${String(est)}"`, { option: 'covariance' }, 'use "ledoit-wolf" or "sample"');
   }
-  const mean = columnMeans(window);
-  if (scale !== 1) {
-    for (let j = 0; j < mean.length; j++) mean[j] *= scale;
-    for (let k = 0; k < cov.length; k++) cov[k] *= scale;
-  }
+  const mean = scaledMeans(window, scale);
+  if (scale !== 1) for (let k = 0; k < cov.length; k++) cov[k] *= scale;
   const repair = repairCovariance(cov, window.cols, options.repair);
   return { mean, covariance: repair.covariance, repair, shrinkage, estimator: label };
 }

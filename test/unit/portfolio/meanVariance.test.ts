@@ -9,9 +9,9 @@ import { before, describe, it } from 'node:test';
 import { sampleCovariance as ssCov } from 'simple-statistics';
 import { RotationError } from '../../../src/errors.js';
 import { createRng } from '../../../src/random.js';
-import { ledoitWolfCovariance, minEigenvalue, repairCovariance, sampleCovariance } from '../../../src/portfolio/covariance.js';
+import { choleskySucceeds, ledoitWolfCovariance, minEigenvalue, repairCovariance, repairedShortWindowSampleCovariance, sampleCovariance } from '../../../src/portfolio/covariance.js';
 import { loadSolver, solveProblem, type Solver } from '../../../src/portfolio/optimizer.js';
-import { meanVarianceAllocator, meanVarianceSensitivity, meanVarianceWeights } from '../../../src/portfolio/meanVariance.js';
+import { estimateMeanCovariance, meanVarianceAllocator, meanVarianceSensitivity, meanVarianceWeights } from '../../../src/portfolio/meanVariance.js';
 import { solveBoxBudgetQp } from '../../../src/portfolio/qp.js';
 import type { DenseMatrix } from '../../../src/portfolio/types.js';
 import type { Panel } from '../../../src/panel/panel.js';
@@ -136,6 +136,34 @@ describe('PSD repair', () => {
     ok(minEigenvalue(r.covariance, 3) >= r.floor * (1 - 1e-6));
     const fine = repairCovariance([2, 1, 1, 2], 2);
     assert.equal(fine.repaired, false);
+    assert.ok(Number.isNaN(fine.minEigenvalue), 'a Cholesky-certified matrix reports no eigenvalue');
+  });
+  it('a Cholesky factorization of A - shift I exists exactly when every eigenvalue exceeds shift', () => {
+    // [[2, 1], [1, 2]] has eigenvalues 1 and 3
+    assert.equal(choleskySucceeds([2, 1, 1, 2], 2), true);
+    assert.equal(choleskySucceeds([2, 1, 1, 2], 2, 0.999), true);
+    assert.equal(choleskySucceeds([2, 1, 1, 2], 2, 1.001), false);
+    assert.equal(choleskySucceeds(bad, 3), false);
+    assert.equal(choleskySucceeds([1, 0, 0, 0], 2), false);
+  });
+  it('a short window (n >= 2T) is clipped through the T x T Gram matrix: the n x n route to 1e-12', () => {
+    for (const [T, n] of [[12, 31], [36, 120], [2, 5]]) {
+      const x = factorData(T * n, T, n);
+      const scale = 12;
+      const s = sampleCovariance(x).map((v) => v * scale);
+      const a = repairCovariance(s, n), b = repairedShortWindowSampleCovariance(x, { scale });
+      assert.equal(b.repaired, true);
+      assert.equal(b.clipped, a.clipped, `clipped eigenvalues at T=${T}, n=${n}`);
+      ok(Math.abs(b.floor - a.floor) <= 1e-15 * a.floor, 'same floor');
+      let maxAbs = 0, maxDiff = 0;
+      for (let k = 0; k < s.length; k++) { maxAbs = Math.max(maxAbs, Math.abs(a.covariance[k])); maxDiff = Math.max(maxDiff, Math.abs(a.covariance[k] - b.covariance[k])); }
+      ok(maxDiff <= 1e-12 * maxAbs, `T=${T}, n=${n}: relative difference ${maxDiff / maxAbs}`);
+      ok(minEigenvalue(b.covariance, n) >= b.floor * (1 - 1e-6), 'PSD above the floor');
+      // estimateMeanCovariance takes this route for n >= 2T and gives the same mean
+      const est = estimateMeanCovariance(x, { covariance: 'sample', scale });
+      assert.deepEqual(Array.from(est.covariance), Array.from(b.covariance));
+    }
+    assert.throws(() => repairedShortWindowSampleCovariance(factorData(1, 10, 5)), (e: unknown) => e instanceof RotationError && e.code === 'COV_BAD_INPUT');
   });
   it('the mean-variance optimizer repairs a non-PSD covariance and reports it', () => {
     const res = meanVarianceWeights(solver, { industries: ['A', 'B', 'C'], mean: [0.01, 0.02, 0.015], covariance: bad.map((v) => v * 0.01), riskAversion: 5 });

@@ -145,18 +145,23 @@ export function ledoitWolfCovariance(x: DenseMatrix, target: ShrinkageTarget = '
     }
     param = rbar;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) F[i * n + j] = i === j ? s[i * n + i] : rbar * sd[i] * sd[j];
-    // pi and theta in one pass over t.
+    // pi and theta per (i, j), summed over t in order (t innermost, on the transposed y, so each
+    // sum stays in a register).
     const pi = new Float64Array(n * n), theta = new Float64Array(n * n); // theta[i*n+j] = theta_ii,ij
-    for (let t = 0; t < T; t++) {
-      const b = t * n;
-      for (let i = 0; i < n; i++) {
-        const yi = y[b + i];
-        const ui = yi * yi - s[i * n + i];
-        for (let j = 0; j < n; j++) {
-          const v = yi * y[b + j] - s[i * n + j];
-          pi[i * n + j] += v * v;
-          theta[i * n + j] += ui * v;
+    const yT = new Float64Array(n * T), uT = new Float64Array(n * T);
+    for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) { const yi = y[t * n + i]; yT[i * T + t] = yi; uT[i * T + t] = yi * yi - s[i * n + i]; }
+    for (let i = 0; i < n; i++) {
+      const bi = i * T;
+      for (let j = 0; j < n; j++) {
+        const bj = j * T, sij = s[i * n + j];
+        let p = 0, q = 0;
+        for (let t = 0; t < T; t++) {
+          const v = yT[bi + t] * yT[bj + t] - sij;
+          p += v * v;
+          q += uT[bi + t] * v;
         }
+        pi[i * n + j] = p;
+        theta[i * n + j] = q;
       }
     }
     let piSum = 0, rho = 0, gamma = 0;

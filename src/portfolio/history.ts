@@ -67,35 +67,80 @@ export interface MonthlyReturns {
  * and NaN when fewer than half of the month's rows have a finite return (a missing day is
  * skipped, i.e. counted as a zero return; a mostly missing month is missing).
  * A panel that is already monthly passes through (one row per month, (1 + r) - 1 = r up to rounding).
+ * With `monthly` (`monthlyReturnsPanel` of this same panel, for callers that ask at every
+ * rebalance date) the complete months are copied from it and only the last, possibly partial,
+ * month is compounded: the same numbers, to the bit, at O(months x cols) a call.
  */
-export function calendarMonthReturns(returns: Panel, end: number, cols: readonly number[]): MonthlyReturns {
-  const N = returns.assets.length, J = cols.length;
-  const months: string[] = [], endDates: string[] = [];
-  const acc: number[] = [];
-  let cur = '';
-  let growth: Float64Array | undefined, valid: Int32Array | undefined, days = 0;
-  const flush = (): void => {
-    if (!growth) return;
-    for (let j = 0; j < J; j++) acc.push(2 * valid![j] >= days ? growth[j] - 1 : NaN);
-  };
-  for (let t = 0; t < end; t++) {
-    const d = returns.dates[t];
-    const m = d.slice(0, 7);
-    if (m !== cur) {
-      flush();
-      cur = m; months.push(m); endDates.push(d);
-      growth = new Float64Array(J).fill(1); valid = new Int32Array(J); days = 0;
+export function calendarMonthReturns(returns: Panel, end: number, cols: readonly number[], monthly?: MonthlyReturnsPanel): MonthlyReturns {
+  const J = cols.length, N = returns.assets.length;
+  const bounds = monthly && monthly.source === returns ? monthly : monthBoundaries(returns, end);
+  // months whose first row is before `end`
+  let M = 0;
+  for (let lo = 0, hi = bounds.months.length; lo < hi;) { const mid = (lo + hi) >> 1; if (bounds.startRow[mid] < end) { M = mid + 1; lo = mid + 1; } else hi = mid; }
+  const months = bounds.months.slice(0, M), endDates: string[] = [];
+  const values = new Float64Array(M * J);
+  for (let m = 0; m < M; m++) {
+    const to = Math.min(bounds.endRow[m], end);
+    endDates.push(returns.dates[to - 1]);
+    if (bounds === monthly && to === monthly.endRow[m]) {
+      for (let j = 0; j < J; j++) values[m * J + j] = monthly.values[m * N + cols[j]];
+    } else {
+      compoundMonth(returns, bounds.startRow[m], to, cols, values, m * J);
     }
-    endDates[endDates.length - 1] = d;
-    days++;
+  }
+  return { months, endDates, values };
+}
+
+/** R_j = prod_{t in [from, to), r finite} (1 + r[t, cols[j]]) - 1, NaN when fewer than half the rows are finite; written to out[offset + j]. */
+function compoundMonth(returns: Panel, from: number, to: number, cols: readonly number[], out: Float64Array, offset: number): void {
+  const N = returns.assets.length, J = cols.length;
+  const growth = new Float64Array(J).fill(1), valid = new Int32Array(J);
+  for (let t = from; t < to; t++) {
     const base = t * N;
     for (let j = 0; j < J; j++) {
       const r = returns.values[base + cols[j]];
-      if (Number.isFinite(r)) { growth![j] *= 1 + r; valid![j]++; }
+      if (Number.isFinite(r)) { growth[j] *= 1 + r; valid[j]++; }
     }
   }
-  flush();
-  return { months, endDates, values: Float64Array.from(acc) };
+  const days = to - from;
+  for (let j = 0; j < J; j++) out[offset + j] = 2 * valid[j] >= days ? growth[j] - 1 : NaN;
+}
+
+interface MonthBoundaries {
+  /** yyyy-mm of each month. */
+  readonly months: string[];
+  /** First row of each month. */
+  readonly startRow: Int32Array;
+  /** One past the last row of each month. */
+  readonly endRow: Int32Array;
+}
+
+/** The calendar months of rows [0, end) of `returns` and the rows each spans. */
+function monthBoundaries(returns: Panel, end: number): MonthBoundaries {
+  const months: string[] = [], start: number[] = [], stop: number[] = [];
+  for (let t = 0; t < end; t++) {
+    const m = returns.dates[t].slice(0, 7);
+    if (m !== months[months.length - 1]) { if (months.length) stop.push(t); months.push(m); start.push(t); }
+  }
+  if (start.length) stop.push(end);
+  return { months, startRow: Int32Array.from(start), endRow: Int32Array.from(stop) };
+}
+
+/** Every complete calendar month of every column of a returns panel, computed once for repeated `calendarMonthReturns` calls. */
+export interface MonthlyReturnsPanel extends MonthBoundaries {
+  /** The panel these months were computed from (`calendarMonthReturns` uses them only for this panel). */
+  readonly source: Panel;
+  /** months x assets, row-major, as `calendarMonthReturns` over all rows and all columns. */
+  readonly values: Float64Array;
+}
+
+/** `calendarMonthReturns` of all rows and all columns of `returns`, with the month boundaries. */
+export function monthlyReturnsPanel(returns: Panel): MonthlyReturnsPanel {
+  const b = monthBoundaries(returns, returns.dates.length);
+  const N = returns.assets.length, all = Array.from({ length: N }, (_, j) => j);
+  const values = new Float64Array(b.months.length * N);
+  for (let m = 0; m < b.months.length; m++) compoundMonth(returns, b.startRow[m], b.endRow[m], all, values, m * N);
+  return { ...b, source: returns, values };
 }
 
 /**

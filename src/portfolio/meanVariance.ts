@@ -45,7 +45,7 @@ import type { Panel } from '../panel/panel.js';
 import { createRng } from '../random.js';
 import { checkFeasibility, cloneConstraints, relaxToFeasible, resolveConstraints } from './constraints.js';
 import { columnMeans, ledoitWolfCovariance, repairCovariance, repairedShortWindowSampleCovariance, sampleCovariance, type CovarianceRepair, type RepairOptions, type ShrinkageTarget } from './covariance.js';
-import { calendarMonthReturns, columnsOf, completeWindow, rowsUpTo } from './history.js';
+import { calendarMonthReturns, columnsOf, completeWindow, monthlyReturnsPanel, rowsUpTo, type MonthlyReturnsPanel } from './history.js';
 import { solveProblem, type LinearRow, type Solver } from './optimizer.js';
 import { projectedGradientBoxBudget, solveBoxBudgetQp } from './qp.js';
 import type { Allocator, BoundSpec, DenseMatrix, RelaxationRecord, WeightVector } from './types.js';
@@ -289,8 +289,9 @@ export interface MeanVarianceWindow {
  * The estimation window at `date` (rows of `returns` dated <= date only): calendar-month
  * compounded (or daily) returns over the last `lookback` periods, industries with a NaN in the
  * window or constant returns over it dropped. `enough` is false with fewer than `minObservations` periods.
+ * `monthly`: the panel's `monthlyReturnsPanel`, when called at every rebalance date (same numbers, faster).
  */
-export function meanVarianceWindow(returns: Panel, date: string, industries: readonly string[], options: MeanVarianceWindowOptions = {}): MeanVarianceWindow {
+export function meanVarianceWindow(returns: Panel, date: string, industries: readonly string[], options: MeanVarianceWindowOptions = {}, monthly?: MonthlyReturnsPanel): MeanVarianceWindow {
   const freq = options.frequency ?? 'monthly';
   if (freq !== 'monthly' && freq !== 'daily') {
     throw new RotationError('MV_BAD_OPTION', `Unknown frequency "${String(freq)}"`, { option: 'frequency' }, 'use "monthly" or "daily"');
@@ -305,7 +306,7 @@ export function meanVarianceWindow(returns: Panel, date: string, industries: rea
   const J = cols.length;
   let values: Float64Array, rows: number;
   if (freq === 'monthly') {
-    const mr = calendarMonthReturns(returns, end, cols);
+    const mr = calendarMonthReturns(returns, end, cols, monthly);
     values = mr.values; rows = mr.months.length;
   } else {
     values = new Float64Array(end * J);
@@ -358,11 +359,13 @@ export interface MeanVarianceAllocatorOptions extends MeanVarianceWindowOptions,
 export function meanVarianceAllocator(solver: Solver, options: MeanVarianceAllocatorOptions = {}): Allocator {
   const gamma = options.riskAversion ?? 10;
   const name = options.name ?? `mean-variance${options.turnoverPenalty ? '-penalized' : ''}`;
+  let monthly: MonthlyReturnsPanel | undefined; // the walk's panel in calendar months, computed once
   return (ctx) => {
     validateContext(ctx, name, { returns: true });
     const n = ctx.industries.length;
     const diag = newDiagnostics(name, ctx.date);
-    const win = meanVarianceWindow(ctx.returns!, ctx.date, ctx.industries, options);
+    if ((options.frequency ?? 'monthly') === 'monthly' && monthly?.source !== ctx.returns) monthly = monthlyReturnsPanel(ctx.returns!);
+    const win = meanVarianceWindow(ctx.returns!, ctx.date, ctx.industries, options, monthly);
     const caps = resolveBound(options.caps, ctx.industries, 1, 'cap');
     if (!win.enough) {
       diag.notes.push(`fewer than the minimum ${options.frequency ?? 'monthly'} observations (${win.window.rows}): equal weight`);

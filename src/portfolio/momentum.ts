@@ -11,7 +11,7 @@
  */
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
-import { calendarMonthReturns, columnsOf, rowsUpTo } from './history.js';
+import { calendarMonthReturns, columnsOf, monthlyReturnsPanel, rowsUpTo, type MonthlyReturnsPanel } from './history.js';
 import type { Allocator, BoundSpec } from './types.js';
 import {
   eligibleFromScores, finishAllocation, newDiagnostics, preferenceOrder, resolveBound, topKEqualWeights, validateContext,
@@ -20,16 +20,17 @@ import {
 /**
  * Momentum score per industry at `date` from the rows of `returns` dated <= date:
  *   mom_i = prod_{k=m-L+1}^{m-S} (1 + R_{k,i}) - 1   (calendar-month returns R, m = month of date),
- * NaN if fewer than L months of history or any month in the window is NaN.
+ * NaN if fewer than L months of history or any month in the window is NaN. `monthly`: the
+ * panel's `monthlyReturnsPanel`, when called at every rebalance date (same numbers, faster).
  */
-export function momentumScores(returns: Panel, date: string, industries: readonly string[], lookbackMonths: number, skipMonths: number): Float64Array {
+export function momentumScores(returns: Panel, date: string, industries: readonly string[], lookbackMonths: number, skipMonths: number, monthly?: MonthlyReturnsPanel): Float64Array {
   if (!Number.isInteger(lookbackMonths) || !Number.isInteger(skipMonths) || skipMonths < 0 || lookbackMonths <= skipMonths) {
     throw new RotationError('MOMENTUM_BAD_WINDOW', `Momentum window L=${lookbackMonths}, S=${skipMonths} is invalid`, { lookbackMonths, skipMonths },
       'pass integers with 0 <= skipMonths < lookbackMonths (12-1M: 12, 1; 1M: 1, 0)');
   }
   const cols = columnsOf(returns, industries, 'momentum');
   const end = rowsUpTo(returns, date);
-  const mr = calendarMonthReturns(returns, end, cols);
+  const mr = calendarMonthReturns(returns, end, cols, monthly);
   const M = mr.months.length, J = cols.length;
   const out = new Float64Array(J).fill(NaN);
   if (M < lookbackMonths) return out;
@@ -60,9 +61,11 @@ export interface MomentumAllocatorOptions {
 export function momentumAllocator(options: MomentumAllocatorOptions = {}): Allocator {
   const L = options.lookbackMonths ?? 12, S = options.skipMonths ?? 1, k = options.k ?? 5;
   const name = options.name ?? (S === 0 ? `momentum-${L}m` : `momentum-${L}-${S}m`);
+  let monthly: MonthlyReturnsPanel | undefined; // the walk's panel in calendar months, computed once
   return (ctx) => {
     validateContext(ctx, name, { returns: true });
-    const scores = momentumScores(ctx.returns!, ctx.date, ctx.industries, L, S);
+    if (monthly?.source !== ctx.returns) monthly = monthlyReturnsPanel(ctx.returns!);
+    const scores = momentumScores(ctx.returns!, ctx.date, ctx.industries, L, S, monthly);
     const diag = newDiagnostics(name, ctx.date);
     const eligible = eligibleFromScores(ctx.industries, scores, diag);
     for (const e of diag.excluded) e.reason = `NaN score (fewer than ${L} complete months of history)`;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calendarMonthReturns, simpleReturns } from '../../../src/portfolio/history.js';
+import { calendarMonthReturns, monthlyReturnsPanel, simpleReturns } from '../../../src/portfolio/history.js';
 import { momentumAllocator, momentumScores } from '../../../src/portfolio/momentum.js';
 import { walkAllocator } from '../../../src/portfolio/walk.js';
 import { equalWeightAllocator } from '../../../src/portfolio/weights.js';
@@ -70,6 +70,25 @@ describe('calendar months from daily returns', () => {
     // Rows after `end` are never read.
     const cut = calendarMonthReturns(r, 3, [0]);
     assert.deepEqual(cut.endDates, ['2024-01-31', '2024-02-01']);
+  });
+  it('with the panel\'s monthlyReturnsPanel: the same months to the bit at every end, and no row at or after end is read', () => {
+    const dates: string[] = [];
+    for (let d = Date.UTC(2023, 10, 27); dates.length < 90; d += 86400000) { const day = new Date(d).getUTCDay(); if (day !== 0 && day !== 6) dates.push(new Date(d).toISOString().slice(0, 10)); }
+    const n = 4, values = new Float64Array(dates.length * n);
+    for (let k = 0; k < values.length; k++) values[k] = k % 11 === 3 ? NaN : Math.sin(k * 1.7) * 0.02;
+    const r: Panel = { dates, assets: ['A', 'B', 'C', 'D'], values };
+    const monthly = monthlyReturnsPanel(r);
+    for (let end = 0; end <= dates.length; end++) {
+      for (const cols of [[0, 1, 2, 3], [2, 0]]) {
+        const a = calendarMonthReturns(r, end, cols), b = calendarMonthReturns(r, end, cols, monthly);
+        assert.deepEqual(b.months, a.months);
+        assert.deepEqual(b.endDates, a.endDates);
+        assert.deepEqual(Array.from(b.values), Array.from(a.values), `end ${end}`);
+        // perturb the future: a panel changed from row `end` on gives the same months before it
+        const future = { ...r, values: Float64Array.from(values, (v, k) => (k >= end * n ? v + 1 : v)) };
+        assert.deepEqual(Array.from(calendarMonthReturns(future, end, cols, monthlyReturnsPanel(future)).values), Array.from(a.values));
+      }
+    }
   });
   it('simple returns from closes', () => {
     const close: Panel = { dates: ['2024-01-01', '2024-01-02', '2024-01-03'], assets: ['X'], values: new Float64Array([10, 11, 0]) };

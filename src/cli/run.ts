@@ -28,6 +28,7 @@ import { industryCap } from '../factors/aggregate.js';
 import { preprocessFactors, preprocessingRows } from '../factors/library.js';
 import { allocationStudy, allocationSummary, type AllocationRun } from '../studies/modeling.js';
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
+import { defaultWalkPool } from '../model/walkPool.js';
 import { backtestRuns, HEADLINE_METRICS, PERFORMANCE_SIGNIFICANCE_COLUMNS, performanceRows, runLogTrials } from '../studies/validation.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { buildTearSheet, tearSheetHtml } from '../report/tearsheet.js';
@@ -127,6 +128,8 @@ interface RunState {
 export async function runPipeline(opts: RunOptions): Promise<void> {
   const s: RunState = { outDir: '', files: [] };
   const add = (name: string, text: string) => s.files.push({ name, text });
+  // The walk worker loads while the data loads and the factors are computed (ROTATION_WALK_WORKERS=0: one thread).
+  const walkPool = defaultWalkPool();
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
@@ -134,7 +137,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       s.outDir = path.resolve(opts.out, outputFolderName(opts.data, s.ds.name));
       s.lock = acquireOutputLock(s.outDir, { command: `run --data ${opts.data}` });
       s.solver = await loadSolver();
-      s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries });
+      s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries, walkPool });
     } },
     { name: 'coverage, calendar and loss report', run: () => {
       const d = s.ds!, rebalance = monthEndRebalanceDates(d.calendar);
@@ -207,6 +210,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     seconds = await runStages(stages, opts.quiet);
   } finally {
     s.lock?.release();
+    await walkPool?.close();
   }
   const head = s.records![0].windows[0];
   const log = readRunLog(path.resolve(opts.out)).filter((l) => l.dataHash === s.records![0].data.contentHash);

@@ -9,6 +9,7 @@ import type { WalkResult } from '../portfolio/walk.js';
 import type { GapPolicy } from '../backtest/types.js';
 import { factorStudy, type FactorStudy } from './evidence.js';
 import type { BaseFrequency } from './spec.js';
+import type { WalkPool } from './walkPool.js';
 
 export interface ModelContext {
   readonly ds: MarketDataset;
@@ -22,6 +23,8 @@ export interface ModelContext {
   readonly gapPolicy?: GapPolicy;
   /** Minimum industries a factor needs on a date (factor engine default when undefined). */
   readonly minIndustries?: number;
+  /** A helper thread for the allocator walks of `runModels` (walkPool.ts); none = one thread. */
+  readonly walkPool?: WalkPool;
   /** The factor study of a base calendar (1, 3, 6 periods ahead), computed once. */
   study(frequency?: BaseFrequency): FactorStudy;
 }
@@ -32,6 +35,7 @@ export interface ModelContextOptions {
   study?: FactorStudy;
   gapPolicy?: GapPolicy;
   minIndustries?: number;
+  walkPool?: WalkPool;
 }
 
 /** Daily simple returns r[t] = close[t]/close[t−1] − 1 (NaN on the first row or a missing close). */
@@ -81,7 +85,7 @@ export function modelContext(ds: MarketDataset, options: ModelContextOptions = {
   if (options.study) studies.set(options.study.frequency, options.study);
   return {
     ds, returns: dailyReturns(ds.industryBars.close), available: availableIndustries(ds), solver: options.solver,
-    gapPolicy: options.gapPolicy, minIndustries: options.minIndustries,
+    gapPolicy: options.gapPolicy, minIndustries: options.minIndustries, walkPool: options.walkPool,
     study(frequency: BaseFrequency = 'M') {
       let s = studies.get(frequency);
       if (!s) { s = factorStudy(ds, [1, 3, 6], frequency, { minIndustries: options.minIndustries }); studies.set(frequency, s); }

@@ -11,7 +11,7 @@
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import type { MarketDataset } from '../data/types.js';
-import { walkAllocator, type WalkResult } from '../portfolio/walk.js';
+import type { WalkResult } from '../portfolio/walk.js';
 import { runBacktest } from '../backtest/engine.js';
 import { splitBacktest } from '../backtest/walkForward.js';
 import type { BacktestResult, GapPolicy, RebalanceSchedule } from '../backtest/types.js';
@@ -22,6 +22,7 @@ import { allocatorFor } from './allocators.js';
 import { modelContext, walkWeights, type ModelContext } from './context.js';
 import { modelScore, type ModelScore } from './score.js';
 import { specHash, specPeriodsPerYear, type ModelSpec } from './spec.js';
+import { runWalkJob, type WalkJob } from './walkPool.js';
 
 /** Significance of the mean active return per rebalance period a_t = r_t − b_t in a window. */
 export interface ActiveSignificance {
@@ -121,6 +122,31 @@ export interface RunModelOptions {
 /** Run `spec` on a dataset (module comment). Reuse one context for many specs on the same data. */
 export function runModel(spec: ModelSpec, data: MarketDataset | ModelContext, options: RunModelOptions = {}): ModelRun {
   const ctx = 'returns' in data ? data : modelContext(data);
+  const prepared = prepareRun(spec, ctx, options);
+  const walk = runWalkJob(walkJob(prepared, ctx), ctx.returns, ctx.solver);
+  return finishRun(prepared, walk, ctx);
+}
+
+/**
+ * `runModel` of every spec on one context, in spec order: the scores and calendars first, then the
+ * allocator walks (on the context's `walkPool` when it has one: spread over two threads, the same
+ * walks bit for bit), then the backtests.
+ */
+export function runModels(specs: readonly ModelSpec[], ctx: ModelContext, options: RunModelOptions | readonly RunModelOptions[] = {}): ModelRun[] {
+  const prepared = specs.map((spec, k) => prepareRun(spec, ctx, Array.isArray(options) ? options[k] : (options as RunModelOptions)));
+  const jobs = prepared.map((p) => walkJob(p, ctx));
+  const walks = ctx.walkPool ? ctx.walkPool.walk(jobs, ctx.returns, ctx.solver) : jobs.map((j) => runWalkJob(j, ctx.returns, ctx.solver));
+  return prepared.map((p, k) => finishRun(p, walks[k], ctx));
+}
+
+interface PreparedRun {
+  spec: ModelSpec;
+  score: ModelScore;
+  rebalance: RebalanceSchedule;
+}
+
+/** The composite score and the rebalance calendar of `spec`, checked against the dataset. */
+function prepareRun(spec: ModelSpec, ctx: ModelContext, options: RunModelOptions = {}): PreparedRun {
   const score = modelScore(spec, ctx);
   const rebalance = rebalanceSchedule(spec, score.scored, options.start);
   if (rebalance.dates.length === 0) {
@@ -128,11 +154,18 @@ export function runModel(spec: ModelSpec, data: MarketDataset | ModelContext, op
       { spec: spec.name, start: options.start ?? 'none', scored: score.scored.length }, 'use a longer history, fewer warm-up ICs (composite.minObservations) or an earlier start');
   }
   checkSpecForDataset(spec, ctx.ds, rebalance.dates);
-  const allocator = allocatorFor(spec.allocator, spec.name, ctx.solver);
-  const walk = walkAllocator(allocator, {
-    returns: ctx.returns, rebalanceDates: rebalance.dates, scores: score.score, industries: ctx.available,
-  });
+  allocatorFor(spec.allocator, spec.name, ctx.solver); // a missing solver fails here, before any walk
+  return { spec, score, rebalance };
+}
+
+/** The walk of a prepared run as plain data (the industries of each rebalance date listed). */
+function walkJob(p: PreparedRun, ctx: ModelContext): WalkJob {
+  return { allocator: p.spec.allocator, name: p.spec.name, rebalanceDates: p.rebalance.dates, industries: p.rebalance.dates.map((d) => ctx.available(d)), scores: p.score.score };
+}
+
+/** Weights, backtest and windows of a walked run. */
+function finishRun(p: PreparedRun, walk: WalkResult, ctx: ModelContext): ModelRun {
   const weights = walkWeights(walk, ctx.ds.industries.map((i) => i.code));
-  const backtest = backtestModelWeights(spec, ctx.ds, weights, rebalance, ctx.gapPolicy);
-  return { spec, specHash: specHash(spec), dataset: ctx.ds.name, score, rebalance, walk, weights, backtest, windows: windowResults(backtest, spec.split) };
+  const backtest = backtestModelWeights(p.spec, ctx.ds, weights, p.rebalance, ctx.gapPolicy);
+  return { spec: p.spec, specHash: specHash(p.spec), dataset: ctx.ds.name, score: p.score, rebalance: p.rebalance, walk, weights, backtest, windows: windowResults(backtest, p.spec.split) };
 }

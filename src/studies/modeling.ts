@@ -5,7 +5,7 @@
  */
 import type { Panel } from '../panel/panel.js';
 import type { WalkResult } from '../portfolio/walk.js';
-import { runModel, type ModelRun } from '../model/run.js';
+import { runModels, type ModelRun } from '../model/run.js';
 import type { ModelContext } from '../model/context.js';
 import type { ModelSpec } from '../model/spec.js';
 import { DEFAULT_MODEL_FILE, loadComparisonSpecs, loadModelSpec, strategySet } from '../model/files.js';
@@ -46,10 +46,12 @@ export interface AllocationStudy {
  * the common one is run once.
  */
 export function allocationStudy(ctx: ModelContext, specs: readonly ModelSpec[] = houseSpecs()): AllocationStudy {
-  const standalone = specs.map((spec) => runModel(spec, ctx));
+  const standalone = runModels(specs, ctx);
   const start = standalone.reduce((m, r) => (r.rebalance.dates[0] > m ? r.rebalance.dates[0] : m), '');
+  const late = standalone.filter((own) => own.rebalance.dates[0] !== start);
+  const rerun = new Map(runModels(late.map((r) => r.spec), ctx, { start }).map((r, k) => [late[k], r]));
   const runs = standalone.map((own) => {
-    const run = own.rebalance.dates[0] === start ? own : runModel(own.spec, ctx, { start });
+    const run = rerun.get(own) ?? own;
     return { name: run.spec.name, kind: run.spec.role, walk: run.walk, weights: run.weights, run };
   });
   return { dates: [...(runs[0]?.run.rebalance.dates ?? [])], returns: ctx.returns, start, runs, standalone };

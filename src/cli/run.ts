@@ -28,7 +28,7 @@ import { industryCap } from '../factors/aggregate.js';
 import { preprocessFactors, preprocessingRows } from '../factors/library.js';
 import { allocationStudy, allocationSummary, type AllocationRun } from '../studies/modeling.js';
 import { loadSolver, type Solver } from '../portfolio/optimizer.js';
-import { defaultWalkPool } from '../model/walkPool.js';
+import { defaultWalkPool, type WalkPool } from '../model/walkPool.js';
 import { backtestRuns, HEADLINE_METRICS, PERFORMANCE_SIGNIFICANCE_COLUMNS, performanceRows, runLogTrials } from '../studies/validation.js';
 import type { BacktestResult } from '../backtest/types.js';
 import { buildTearSheet, tearSheetHtml } from '../report/tearsheet.js';
@@ -128,8 +128,7 @@ interface RunState {
 export async function runPipeline(opts: RunOptions): Promise<void> {
   const s: RunState = { outDir: '', files: [] };
   const add = (name: string, text: string) => s.files.push({ name, text });
-  // The walk worker loads while the data loads and the factors are computed (ROTATION_WALK_WORKERS=0: one thread).
-  const walkPool = defaultWalkPool();
+  let walkPool: WalkPool | undefined;
   const stages = [
     { name: `load data (${opts.data === 'sim' ? `simulator, seed ${opts.seed}` : opts.data})`, run: async () => {
       s.specs = strategySet(loadModelSpec(opts.model ?? DEFAULT_MODEL_FILE), loadComparisonSpecs());
@@ -137,6 +136,8 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       s.outDir = path.resolve(opts.out, outputFolderName(opts.data, s.ds.name));
       s.lock = acquireOutputLock(s.outDir, { command: `run --data ${opts.data}` });
       s.solver = await loadSolver();
+      // Many industries: a walk worker starts now and loads while the factors are computed (defaultWalkPool).
+      walkPool = defaultWalkPool(s.ds.industries.length);
       s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries, walkPool });
     } },
     { name: 'coverage, calendar and loss report', run: () => {

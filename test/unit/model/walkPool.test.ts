@@ -1,7 +1,8 @@
 /**
  * The walk pool: every house spec walked on two threads equals the one-thread walk bit for bit
  * (weights, diagnostics, turnover); runModels equals runModel spec by spec; an allocator error in
- * the worker comes back with its code; the claim order puts the costly allocators first.
+ * the worker comes back with its code; the claim order puts the costly allocators first; the
+ * CLI's pool starts only for many industries.
  * Run: node --import tsx --test test/unit/model/walkPool.test.ts
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { simulateMarket } from '../../../src/data/simulator.js';
 import { loadSolver, type Solver } from '../../../src/portfolio/optimizer.js';
 import { modelContext } from '../../../src/model/context.js';
 import { runModel, runModels } from '../../../src/model/run.js';
-import { claimOrder, createWalkPool, runWalkJob, type WalkJob } from '../../../src/model/walkPool.js';
+import { claimOrder, createWalkPool, defaultWalkPool, runWalkJob, WALK_POOL_MIN_INDUSTRIES, type WalkJob } from '../../../src/model/walkPool.js';
 import { houseSpecs } from '../../../src/studies/modeling.js';
 import { createPanel } from '../../../src/panel/panel.js';
 import { rejectsCode } from '../assertions.js';
@@ -58,4 +59,23 @@ test('claim order: the costly allocators first, job order among equals', () => {
   const p = createPanel(['2020-01-31'], ['A'], new Float64Array([1]));
   const job = (name: string): WalkJob => ({ allocator: { name } as WalkJob['allocator'], name, rebalanceDates: [], industries: [], scores: p });
   assert.deepEqual(claimOrder([job('top-k'), job('hmm-regimes'), job('mean-variance'), job('equal-weight'), job('score-optimizer')]), [2, 4, 1, 0, 3]);
+});
+
+test('the CLI\'s pool: a worker from WALK_POOL_MIN_INDUSTRIES industries on; ROTATION_WALK_WORKERS=0 never, =1 always', async () => {
+  const saved = process.env.ROTATION_WALK_WORKERS;
+  try {
+    delete process.env.ROTATION_WALK_WORKERS;
+    assert.equal(defaultWalkPool(30), undefined);
+    const big = defaultWalkPool(WALK_POOL_MIN_INDUSTRIES);
+    assert.ok(big, 'a pool at the threshold');
+    await big.close();
+    process.env.ROTATION_WALK_WORKERS = '0';
+    assert.equal(defaultWalkPool(1000), undefined);
+    process.env.ROTATION_WALK_WORKERS = '1';
+    const forced = defaultWalkPool(5);
+    assert.ok(forced, 'forced on');
+    await forced.close();
+  } finally {
+    if (saved === undefined) delete process.env.ROTATION_WALK_WORKERS; else process.env.ROTATION_WALK_WORKERS = saved;
+  }
 });

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import type { LossReport } from './loss.js';
-import { NUM_OK, NUM_TEXT, readCsv, sharedDataDir, type CsvTable } from './csv.js';
+import { headerForMessage, NUM_OK, NUM_TEXT, readCsv, sharedDataDir, type CsvTable } from './csv.js';
 import { readCsvStream } from './csvStream.js';
 import {
   gridFromRows, panelFromGrid, normalizeDate, validateIndexWeights, validateMembership, validateStockBars, RowLedger, ISSUES,
@@ -60,7 +60,7 @@ function requireColumns(t: CsvTable, expected: readonly string[]): void {
   const missing = expected.filter((c) => !t.header.includes(c));
   if (missing.length) {
     throw new RotationError('DATA_MISSING_COLUMN', `Required column(s) ${missing.join(', ')} missing`,
-      { file: t.source, missing, expected, found: t.header }, 'use the file as published in ../shared/data/ashare_stocks (see its PROVENANCE.md)');
+      { file: t.source, missing, expected, found: headerForMessage(t) }, 'use the file as published in ../shared/data/ashare_stocks (see its PROVENANCE.md)');
   }
 }
 

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { RotationError } from '../errors.js';
 import { createPanel, type Panel } from '../panel/panel.js';
 import { countLoss, newLossReport, type LossReport } from './loss.js';
-import { NUM_BLANK, NUM_TEXT, displayPath, parseTextFileAsCsv, readCsv, readCsvHeader, readTextFile, sharedDataDir, type CsvTable } from './csv.js';
+import { NUM_BLANK, NUM_TEXT, displayPath, headerForMessage, parseTextFileAsCsv, readCsv, readCsvHeader, readTextFile, sharedDataDir, type CsvTable } from './csv.js';
 import {
   validateIndexWeights, validateIndustryBars, validateMembership, dateNormalizer, yearLastHint, RowLedger, ISSUES,
   type BarsValidateOptions, type DateFormat, type IndustryBarsResult,
@@ -137,7 +137,7 @@ export function wideTableToPanel(t: CsvTable, options: WideOptions = {}): WideCl
   const dateCol = t.header[0];
   const valueCols = t.header.slice(1).filter((h) => h !== '');
   if (valueCols.length === 0) {
-    throw new RotationError('DATA_MISSING_COLUMN', 'Wide table has no value columns', { file: t.source, found: t.header },
+    throw new RotationError('DATA_MISSING_COLUMN', 'Wide table has no value columns', { file: t.source, found: headerForMessage(t) },
       'a wide table is date followed by one column per industry');
   }
   const codes = valueCols.map((h) => options.nameToCode ? options.nameToCode.get(normalizeHeader(h)) ?? options.nameToCode.get(h) : h);

@@ -38,6 +38,8 @@ export interface TextFile {
   bom: boolean;
   /** Size of the decompressed bytes. */
   bytes: number;
+  /** Where the path leads when it is a symbolic link (relative path), else undefined: see `headerForMessage`. */
+  linkTarget?: string;
 }
 
 /** A row the parser could not keep (wrong number of fields), counted by the validators. */
@@ -73,6 +75,8 @@ export interface CsvTable {
   delimiter: string;
   /** Facts to carry into the loss report (encoding found, BOM stripped, ...). */
   notes: string[];
+  /** Where `source` leads when it is a symbolic link (relative path), else undefined. */
+  linkTarget?: string;
 }
 
 /** The folder of shared real data (`$ROTATION_SHARED_DATA`, else `../shared/data`); defined in paths.ts. */
@@ -240,7 +244,28 @@ export function readTextFile(file: string, maxChars = MAX_STRING_CHARS): TextFil
     }
   }
   const { text, encoding, bom } = decodeText(bytes, source, maxChars);
-  return { source, text, encoding, gzip, bom, bytes: bytes.length };
+  const linkTarget = symlinkTarget(file);
+  return { source, text, encoding, gzip, bom, bytes: bytes.length, ...(linkTarget === undefined ? {} : { linkTarget }) };
+}
+
+/** The relative path a symbolic link at `file` resolves to, or undefined when `file` is not a link. */
+export function symlinkTarget(file: string): string | undefined {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? displayPath(fs.realpathSync(file)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The header as an error message may show it. A file reached through a symbolic link may be any
+ * file on the machine (a link planted in a data folder to /etc/passwd, say), so its first line is
+ * not echoed: the message gives the column count and where the link leads instead.
+ */
+export function headerForMessage(t: Pick<CsvTable, 'header' | 'source' | 'linkTarget'>): string[] {
+  const cols = t.header.filter((h) => h !== '');
+  if (t.linkTarget === undefined) return cols;
+  return [`(${cols.length} column(s) not shown: ${t.source} is a symbolic link to ${t.linkTarget})`];
 }
 
 export interface ParseCsvOptions {
@@ -665,6 +690,7 @@ export function parseTextFileAsCsv(tf: TextFile, options: Omit<ParseCsvOptions, 
   t.bom = tf.bom;
   t.gzip = tf.gzip;
   t.notes.push(...decodingNotes(tf));
+  if (tf.linkTarget !== undefined) t.linkTarget = tf.linkTarget;
   return t;
 }
 

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RotationError } from '../errors.js';
-import { decodingNotes, detectDelimiter, displayPath, parseCsvText, readCsv, type CsvTable, type ParseCsvOptions, type SkippedRow } from './csv.js';
+import { decodingNotes, detectDelimiter, displayPath, parseCsvText, readCsv, symlinkTarget, type CsvTable, type ParseCsvOptions, type SkippedRow } from './csv.js';
 
 export interface StreamCsvOptions extends Omit<ParseCsvOptions, 'source'> {
   /** Characters per parsed chunk (default 1 M: smaller chunks leave less garbage per step); a chunk ends at a newline outside quotes. */
@@ -203,7 +203,10 @@ export function readCsvStream(file: string, options: StreamCsvOptions = {}): Csv
   const chunkChars = Math.max(1, chunkOpt ?? 1024 * 1024);
   const readBytes = Math.max(1, readOpt ?? 1024 * 1024);
   try {
-    return streamParse(abs, source, parseOptions, chunkChars, readBytes);
+    const t = streamParse(abs, source, parseOptions, chunkChars, readBytes);
+    const linkTarget = symlinkTarget(abs);
+    if (linkTarget !== undefined) t.linkTarget = linkTarget;
+    return t;
   } catch (e) {
     if (e instanceof NotStreamable) return readCsv(file, parseOptions);
     throw e;

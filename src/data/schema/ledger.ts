@@ -4,7 +4,7 @@
  */
 import { RotationError, type Where } from '../../errors.js';
 import { countLoss, newLossReport, type LossReport } from '../loss.js';
-import { NUM_BLANK, NUM_OK, NUM_TEXT, numericColumn, type CsvTable, type SkippedRow } from '../csv.js';
+import { headerForMessage, NUM_BLANK, NUM_OK, NUM_TEXT, numericColumn, type CsvTable, type SkippedRow } from '../csv.js';
 import { TableSchema } from './tables.js';
 import { DateFormat, normalizeDate } from './dates.js';
 
@@ -157,7 +157,7 @@ export function checkColumns(t: CsvTable, schema: TableSchema, also: readonly st
   if (missing.length) {
     throw new RotationError('DATA_MISSING_COLUMN',
       `Required column(s) ${missing.join(', ')} missing for table ${schema.name}`,
-      { file: t.source, missing, expected: schema.fields.filter((x) => x.required).map((x) => x.name), found },
+      { file: t.source, missing, expected: schema.fields.filter((x) => x.required).map((x) => x.name), found: headerForMessage(t) },
       `add the column(s) or rename the vendor's header (see data/README.md for the vendor mappings; pass --vendor (library: { vendor }) if auto-detection picked the wrong one)`);
   }
   const known = new Set([...schema.fields.map((x) => x.name), ...also]);

@@ -182,3 +182,24 @@ test('loss share: requested cuts and wide blanks are not losses; the dominant re
   assert.match(e.message, /12\.5% of the rows/);
   throwsCode(() => checkLossThreshold(r, 1.5), 'DATA_BAD_ARGUMENT');
 });
+
+test('a symlinked input is read, but its first line is never echoed in an error (a link to any file on the machine)', () => {
+  // A valid export reached through a link loads as the file itself.
+  const real = writeDir(baseRows());
+  const linked = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-link-'));
+  fs.symlinkSync(path.join(real, 'industry_bars.csv'), path.join(linked, 'industry_bars.csv'));
+  assert.deepEqual(load(linked).calendar, load(real).calendar);
+  // A link to a file that is not an export: DATA_MISSING_COLUMN naming the link and its target, not the content.
+  const secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-secret-'));
+  fs.writeFileSync(path.join(secretDir, 'passwd'), 'root-secret:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000::/home/user:/bin/sh\n');
+  const planted = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-planted-'));
+  fs.symlinkSync(path.join(secretDir, 'passwd'), path.join(planted, 'industry_bars.csv'));
+  const e = throwsCode(() => load(planted), 'DATA_MISSING_COLUMN');
+  const shown = `${e.message} ${JSON.stringify(e.where)} ${e.fix}`;
+  assert.doesNotMatch(shown, /root-secret/);
+  assert.match(String((e.where.found as string[])[0]), /1 column\(s\) not shown: .*industry_bars\.csv is a symbolic link to .*passwd/);
+  // Without the link the same file's header is listed (the user's own file, named on the command line).
+  const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-plain-'));
+  fs.copyFileSync(path.join(secretDir, 'passwd'), path.join(plain, 'industry_bars.csv'));
+  assert.deepEqual(throwsCode(() => load(plain), 'DATA_MISSING_COLUMN').where.found, ['root-secret:x:0:0:root:/root:/bin/bash']);
+});

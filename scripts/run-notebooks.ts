@@ -15,10 +15,13 @@
  *                                     ends with a table: notebook, section, identical / differs
  *                                     (first differing line) / skipped (why). Exit 1 when any differs.
  *
- * The first failing cell stops the run: the notebook, the cell number and the error text are
- * printed and the exit code is 1. Never runs with --allow-errors.
+ * Notebooks are independent and run NOTEBOOK_JOBS at a time (default: the cores); each line is
+ * printed as its notebook ends. The first failing cell stops the run (no new notebook starts; the
+ * running ones finish): the notebook, the cell number and the error text are printed and the exit
+ * code is 1. Never runs with --allow-errors.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RotationError } from '../src/errors.js';
@@ -131,31 +134,73 @@ const commit = git('rev-parse', '--short', 'HEAD')?.trim();
 const dirty = commit ? (git('status', '--porcelain', '--untracked-files=no') ?? '').trim() !== '' : false;
 const dataFolders = existsSync(sharedDataDir()) ? readdirSync(sharedDataDir()).filter((d) => statSync(path.join(sharedDataDir(), d)).isDirectory()).sort() : [];
 const provenance = `Commit ${commit ?? 'unknown (no git)'}${dirty ? ' (+ uncommitted changes)' : ''} · real data present: ${dataFolders.length ? dataFolders.join(', ') : 'none (simulator only)'}`;
-const t0 = Date.now();
-for (const [k, file] of selected.entries()) {
-  const stem = path.basename(file).replace(/\.ipynb$/, '');
-  const inNotebooks = path.dirname(file) === 'notebooks';
-  const html = path.join(reportsDir, `${stem}.html`);
-  process.stdout.write(`[${k + 1}/${selected.length}] ${file} ... `);
-  const r = spawnSync(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html, '--provenance', provenance],
-    { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  let status: { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string; bytes?: number } | undefined;
-  try { status = line ? JSON.parse(line) : undefined; } catch { status = undefined; }
-  if (!status) {
-    console.log('FAILED');
-    fail(`${file}: the executor gave no status (exit ${r.status}).\n${(r.stderr ?? '').slice(-4000)}`);
-  }
+/** What execute_notebook.py prints last: a JSON status line. */
+interface ExecStatus { ok: boolean; seconds?: number; cell?: number; ename?: string; evalue?: string; traceback?: string; error?: string; bytes?: number }
+
+/** Execute one notebook headless (scripts/execute_notebook.py); resolves with its outcome, never rejects. */
+function executeNotebook(file: string, html: string): Promise<{ status: ExecStatus | undefined; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(python, [path.join(root, 'scripts', 'execute_notebook.py'), path.join(root, file), html, '--provenance', provenance],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-64_000); });
+    child.on('error', (e) => { stderr += String(e); });
+    child.on('close', (code) => {
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      let status: ExecStatus | undefined;
+      try { status = line ? JSON.parse(line) : undefined; } catch { status = undefined; }
+      resolve({ status, code, stderr });
+    });
+  });
+}
+
+/** The failure message of a notebook (undefined when it ran and wrote its key results). */
+function notebookFailure(file: string, html: string, r: { status: ExecStatus | undefined; code: number | null; stderr: string }): string | undefined {
+  const { status } = r;
+  if (!status) return `${file}: the executor gave no status (exit ${r.code}).\n${r.stderr.slice(-4000)}`;
   if (!status.ok) {
-    console.log('FAILED');
     const where = status.cell && status.cell > 0 ? `cell ${status.cell}` : 'kernel';
     const tb = (status.traceback ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-    fail(`${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})${reproduce ? '\nreproduce: stopped; the committed docs/results are untouched' : ''}`);
+    return `${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})${reproduce ? '\nreproduce: stopped; the committed docs/results are untouched' : ''}`;
   }
-  if (inNotebooks && !existsSync(path.join(resultsDir, `${stem}.md`))) fail(`${file} ran but did not write ${path.relative(root, resultsDir)}/${stem}.md (call nb.saveKeyResults())`);
-  const size = existsSync(html) ? ` ${(statSync(html).size / 1e6).toFixed(2)} MB` : '';
-  console.log(`ok (${status.seconds} s) → ${path.relative(root, html)}${size}`);
+  const stem = path.basename(file).replace(/\.ipynb$/, '');
+  if (path.dirname(file) === 'notebooks' && !existsSync(path.join(resultsDir, `${stem}.md`))) {
+    return `${file} ran but did not write ${path.relative(root, resultsDir)}/${stem}.md (call nb.saveKeyResults())`;
+  }
+  return undefined;
 }
+
+// Notebooks are independent (each reads the data and writes its own report and key results; the
+// simulated market comes from the content-addressed cache, written by temp + rename), so up to
+// NOTEBOOK_JOBS of them (default: the cores) run at once. Each line is printed when its notebook
+// ends; the first failure stops new starts, the running ones finish, and the run fails with the
+// failure of the earliest notebook in order.
+const jobs = Math.max(1, Number(process.env.NOTEBOOK_JOBS) || os.availableParallelism());
+const t0 = Date.now();
+const failures = new Map<number, string>();
+let next = 0, done = 0;
+async function lane(): Promise<void> {
+  while (next < selected.length && failures.size === 0) {
+    const k = next++;
+    const file = selected[k];
+    const stem = path.basename(file).replace(/\.ipynb$/, '');
+    const html = path.join(reportsDir, `${stem}.html`);
+    const r = await executeNotebook(file, html);
+    const failure = notebookFailure(file, html, r);
+    done++;
+    if (failure) {
+      failures.set(k, failure);
+      console.log(`[${done}/${selected.length}] ${file} ... FAILED`);
+    } else {
+      const size = existsSync(html) ? ` ${(statSync(html).size / 1e6).toFixed(2)} MB` : '';
+      console.log(`[${done}/${selected.length}] ${file} ... ok (${r.status!.seconds} s) → ${path.relative(root, html)}${size}`);
+    }
+  }
+}
+console.log(`notebooks: ${selected.length} to execute, ${Math.min(jobs, selected.length)} at a time`);
+await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, () => lane()));
+if (failures.size) fail(failures.get(Math.min(...failures.keys()))!);
 console.log(`notebooks: ${selected.length} executed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 // ---- the index page of every report in the reports folder

@@ -156,7 +156,7 @@ function executeNotebook(file: string, html: string): Promise<{ status: ExecStat
 }
 
 /** The failure message of a notebook (undefined when it ran and wrote its key results). */
-function notebookFailure(file: string, html: string, r: { status: ExecStatus | undefined; code: number | null; stderr: string }): string | undefined {
+function notebookFailure(file: string, stem: string, html: string, r: { status: ExecStatus | undefined; code: number | null; stderr: string }): string | undefined {
   const { status } = r;
   if (!status) return `${file}: the executor gave no status (exit ${r.code}).\n${r.stderr.slice(-4000)}`;
   if (!status.ok) {
@@ -164,7 +164,6 @@ function notebookFailure(file: string, html: string, r: { status: ExecStatus | u
     const tb = (status.traceback ?? '').replace(/\x1b\[[0-9;]*m/g, '');
     return `${file} failed at ${where}: ${status.ename}: ${status.evalue}\n${tb.slice(-4000)}\n(partial report: ${path.relative(root, html)})${reproduce ? '\nreproduce: stopped; the committed docs/results are untouched' : ''}`;
   }
-  const stem = path.basename(file).replace(/\.ipynb$/, '');
   if (path.dirname(file) === 'notebooks' && !existsSync(path.join(resultsDir, `${stem}.md`))) {
     return `${file} ran but did not write ${path.relative(root, resultsDir)}/${stem}.md (call nb.saveKeyResults())`;
   }
@@ -187,7 +186,7 @@ async function lane(): Promise<void> {
     const stem = path.basename(file).replace(/\.ipynb$/, '');
     const html = path.join(reportsDir, `${stem}.html`);
     const r = await executeNotebook(file, html);
-    const failure = notebookFailure(file, html, r);
+    const failure = notebookFailure(file, stem, html, r);
     done++;
     if (failure) {
       failures.set(k, failure);

@@ -259,7 +259,7 @@ export function symlinkTarget(file: string): string | undefined {
 
 /**
  * The header as an error message may show it. A file reached through a symbolic link may be any
- * file on the machine (a link planted in a data folder to /etc/passwd, say), so its first line is
+ * file on the machine (a link planted in a data folder to a system file, say), so its first line is
  * not echoed: the message gives the column count and where the link leads instead.
  */
 export function headerForMessage(t: Pick<CsvTable, 'header' | 'source' | 'linkTarget'>): string[] {

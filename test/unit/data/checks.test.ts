@@ -191,7 +191,7 @@ test('a symlinked input is read, but its first line is never echoed in an error 
   assert.deepEqual(load(linked).calendar, load(real).calendar);
   // A link to a file that is not an export: DATA_MISSING_COLUMN naming the link and its target, not the content.
   const secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-secret-'));
-  fs.writeFileSync(path.join(secretDir, 'passwd'), 'root-secret:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000::/home/user:/bin/sh\n');
+  fs.writeFileSync(path.join(secretDir, 'passwd'), 'root-secret:x:0:0:account:home:shell\nuser:x:1000:1000:account:home:shell\n');
   const planted = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-planted-'));
   fs.symlinkSync(path.join(secretDir, 'passwd'), path.join(planted, 'industry_bars.csv'));
   const e = throwsCode(() => load(planted), 'DATA_MISSING_COLUMN');
@@ -201,5 +201,5 @@ test('a symlinked input is read, but its first line is never echoed in an error 
   // Without the link the same file's header is listed (the user's own file, named on the command line).
   const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'rotation-checks-plain-'));
   fs.copyFileSync(path.join(secretDir, 'passwd'), path.join(plain, 'industry_bars.csv'));
-  assert.deepEqual(throwsCode(() => load(plain), 'DATA_MISSING_COLUMN').where.found, ['root-secret:x:0:0:root:/root:/bin/bash']);
+  assert.deepEqual(throwsCode(() => load(plain), 'DATA_MISSING_COLUMN').where.found, ['root-secret:x:0:0:account:home:shell']);
 });

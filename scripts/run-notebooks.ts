@@ -15,8 +15,9 @@
  *                                     ends with a table: notebook, section, identical / differs
  *                                     (first differing line) / skipped (why). Exit 1 when any differs.
  *
- * Notebooks are independent and run NOTEBOOK_JOBS at a time (default: the cores); each line is
- * printed as its notebook ends. The first failing cell stops the run (no new notebook starts; the
+ * Notebooks are independent and run NOTEBOOK_JOBS at a time (default: the cores), longest first
+ * (seconds of the last run here in .cache/notebooks/, else metadata.rotation.expected_seconds);
+ * each line is printed as its notebook ends. The first failing cell stops the run (no new notebook starts; the
  * running ones finish): the notebook, the cell number and the error text are printed and the exit
  * code is 1. Never runs with --allow-errors.
  */
@@ -30,6 +31,7 @@ import {
   checkNotebooksPresent, compareKeyResults, datasetsOfSection, DATASET_MARKERS, splitSections, summaryTable, type SectionResult,
 } from '../src/report/reproduce.js';
 import { reportIndexHtml, reportIndexEntry } from '../src/report/reportIndex.js';
+import { expectedSecondsHint, longestFirst, readNotebookSeconds, recordNotebookSeconds } from '../src/report/notebookSchedule.js';
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -175,15 +177,20 @@ function notebookFailure(file: string, stem: string, html: string, r: { status: 
 // NOTEBOOK_JOBS of them (default: the cores) run at once. Each line is printed when its notebook
 // ends; the first failure stops new starts, the running ones finish, and the run fails with the
 // failure of the earliest notebook in order.
+// They start longest first (src/report/notebookSchedule.ts: the seconds of the last run here, else
+// the notebook's committed hint), so the longest one does not start last.
 const jobs = Math.max(1, Number(process.env.NOTEBOOK_JOBS) || os.availableParallelism());
+const stems = selected.map((f) => path.basename(f).replace(/\.ipynb$/, ''));
+const order = longestFirst(stems, readNotebookSeconds(root), selected.map((f) => expectedSecondsHint(readFileSync(path.resolve(root, f), 'utf8'))));
 const t0 = Date.now();
 const failures = new Map<number, string>();
+const seconds: Record<string, number> = {};
 let next = 0, done = 0;
 async function lane(): Promise<void> {
   while (next < selected.length && failures.size === 0) {
-    const k = next++;
+    const k = order[next++];
     const file = selected[k];
-    const stem = path.basename(file).replace(/\.ipynb$/, '');
+    const stem = stems[k];
     const html = path.join(reportsDir, `${stem}.html`);
     const r = await executeNotebook(file, html);
     const failure = notebookFailure(file, stem, html, r);
@@ -192,6 +199,7 @@ async function lane(): Promise<void> {
       failures.set(k, failure);
       console.log(`[${done}/${selected.length}] ${file} ... FAILED`);
     } else {
+      if (typeof r.status!.seconds === 'number') seconds[stem] = r.status!.seconds;
       const size = existsSync(html) ? ` ${(statSync(html).size / 1e6).toFixed(2)} MB` : '';
       console.log(`[${done}/${selected.length}] ${file} ... ok (${r.status!.seconds} s) → ${path.relative(root, html)}${size}`);
     }
@@ -199,6 +207,7 @@ async function lane(): Promise<void> {
 }
 console.log(`notebooks: ${selected.length} to execute, ${Math.min(jobs, selected.length)} at a time`);
 await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, () => lane()));
+recordNotebookSeconds(root, seconds);
 if (failures.size) fail(failures.get(Math.min(...failures.keys()))!);
 console.log(`notebooks: ${selected.length} executed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 

@@ -173,17 +173,21 @@ describe('commitOutputFolder', () => {
   it('two processes committing into one folder at once: exactly one wins, the other gets CLI_OUTPUT_LOCKED', async () => {
     const root = tmpDir(), target = path.join(root, 'res');
     const script = path.join(process.cwd(), 'test', 'unit', 'cli', 'outputsChild.ts');
-    const runChild = (tag: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
+    const runChild = (tag: string, onOut: (out: string) => void = () => {}) => new Promise<{ code: number | null; out: string }>((resolve) => {
       const c = spawn(process.execPath, ['--import', 'tsx', script, target, tag, '0', '2000000'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      c.stdout.on('data', (d) => { out += String(d); });
+      c.stdout.on('data', (d) => { out += String(d); onOut(out); });
       c.stderr.on('data', (d) => { out += String(d); });
       c.on('exit', (code) => resolve({ code, out }));
     });
-    // A holds the lock while it writes (the child sleeps 1.5 s holding it); B starts meanwhile.
-    const a = runChild('A:hold');
-    await new Promise((r) => setTimeout(r, 1200));
+    // A takes the lock and holds it until told (no timing assumption: a loaded machine only waits
+    // longer); B runs start to end meanwhile; then A is released and writes.
+    let locked: () => void = () => {};
+    const aLocked = new Promise<void>((r) => { locked = r; });
+    const a = runChild('A:hold', (out) => { if (out.includes('locked\n')) locked(); });
+    await Promise.race([aLocked, a]);
     const b = await runChild('B');
+    writeFileSync(`${target}.release`, '');
     const ra = await a;
     assert.equal(ra.code, 0, ra.out);
     assert.equal(b.code, 3, b.out);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { allocateCommand, checkTargetsOverwrite, recordedSpecHash, SPEC_HASH_COLUMN, UNHEALTHY_SHARE } from '../../../src/cli/deploy.js';
 import { loadModelSpec } from '../../../src/model/files.js';
 import { specHash } from '../../../src/model/spec.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { factorStudy } from '../../../src/model/evidence.js';
 import { monitorReport } from '../../../src/monitor/report.js';
 import { RotationError } from '../../../src/errors.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { modelContext } from '../../../src/model/context.js';
 import { loadModelSpec } from '../../../src/model/files.js';
 import { targetWeights } from '../../../src/deploy/targets.js';

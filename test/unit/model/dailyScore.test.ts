@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { createPanel } from '../../../src/panel/panel.js';
 import { modelContext } from '../../../src/model/context.js';
 import { dailyScore, modelScore, nearestTradingDays, scoreModel } from '../../../src/model/score.js';

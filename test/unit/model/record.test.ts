@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { modelContext } from '../../../src/model/context.js';
 import { runModel } from '../../../src/model/run.js';
 import { loadModelSpec } from '../../../src/model/files.js';

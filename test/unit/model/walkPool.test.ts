@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { loadSolver, type Solver } from '../../../src/portfolio/optimizer.js';
 import { modelContext } from '../../../src/model/context.js';
 import { runModel, runModels } from '../../../src/model/run.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { modelContext } from '../../../src/model/context.js';
 import { modelScore, scoreModel } from '../../../src/model/score.js';
 import { loadModelSpec } from '../../../src/model/files.js';

@@ -10,7 +10,7 @@ import { rollingIc, rollingIcTable } from '../../../src/monitor/rollingIc.js';
 import { alertHistory, alertInputs, alertsAtIndex } from '../../../src/monitor/alerts.js';
 import { factorHealth, healthHistory } from '../../../src/monitor/health.js';
 import { dynamicWeights } from '../../../src/monitor/dynamicWeights.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { alignedFactors, factorStudy } from '../../../src/model/evidence.js';
 import { icByFactor } from '../../../src/evaluate/crossSection.js';
 import { RotationError } from '../../../src/errors.js';

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import type { IcByDate } from '../../../src/evaluate/ic.js';
 import type { FactorStudy } from '../../../src/model/evidence.js';
 import { factorStudy } from '../../../src/model/evidence.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { createRng } from '../../../src/random.js';
 import { alertHistory } from '../../../src/monitor/alerts.js';
 import { healthHistory } from '../../../src/monitor/health.js';

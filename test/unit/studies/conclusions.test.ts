@@ -10,7 +10,7 @@ import {
   perYear, pointClaimAgreement, sourceStudyClaims, verdictOf, weightingSentences, whatTheDataSays03, whatTheDataSays05, whatTheDataSays08,
 } from '../../../src/studies/conclusions.js';
 import type { StockStudy, StudyBacktest } from '../../../src/studies/stockSelection.js';
-import { simulateMarket } from '../../../src/data/simulator.js';
+import { simulateMarketCached as simulateMarket } from '../../../src/data/simulatorCache.js'; // the on-disk cache: same value, simulated once
 import { modelContext } from '../../../src/model/context.js';
 import { compositeStudy, selectFactorsForComposite, walkForwardCompositeStudy } from '../../../src/studies/factorTesting.js';
 import { withAdjustedPValues } from '../../../src/evaluate/report.js';

@@ -17,9 +17,9 @@
  *
  * Notebooks are independent and run NOTEBOOK_JOBS at a time (default: the cores), longest first
  * (seconds of the last run here in .cache/notebooks/, else metadata.rotation.expected_seconds);
- * each line is printed as its notebook ends. The first failing cell stops the run (no new notebook starts; the
- * running ones finish): the notebook, the cell number and the error text are printed and the exit
- * code is 1. Never runs with --allow-errors.
+ * each line is printed as its notebook ends. The first failing cell stops the run (no new
+ * notebook starts; the running ones finish): the notebook, the cell number and the error text are
+ * printed and the exit code is 1. Never runs with --allow-errors.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';

@@ -3,8 +3,8 @@
 #
 # Default: one shard per core (TEST_CONCURRENCY, default the cores). Shard k runs files k, k + J,
 # k + 2J, ... of the sorted list in ONE node process (scripts/test-shard.ts), so the Node + tsx +
-# src start-up is paid once per shard instead of once per file: the same tests, about 40% less
-# CPU. Each shard's report is printed when it ends (in shard order), then the totals.
+# src start-up is paid once per shard instead of once per file: the same tests, ~18% less CPU
+# (307 -> 252 CPU-s measured back to back). Each shard's report is printed when it ends (in shard order), then the totals.
 # TEST_ISOLATION=process: one node:test process per file instead (TEST_CONCURRENCY at once), the
 # check that no test depends on another file's leftovers.
 set -euo pipefail

@@ -14,8 +14,9 @@
  *      fresh clone (CI) starts well too;
  *   3. unknown: 0, i.e. after the known ones, in file order.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './csv.js';
 
 /** Where the seconds of the last run of each notebook are kept, relative to the project root. */
 export const NOTEBOOK_SECONDS_FILE = path.join('.cache', 'notebooks', 'seconds.json');
@@ -36,21 +37,16 @@ export function readNotebookSeconds(root: string): Record<string, number> {
 }
 
 /**
- * Merge `seconds` (by stem) into the recorded file (temp + rename, so readers see a whole file).
+ * Merge `seconds` (by stem) into the recorded file (`writeFileAtomic`: readers see a whole file).
  * Returns false, writing nothing, when the folder is not writable: a hint is never worth a failed run.
  */
 export function recordNotebookSeconds(root: string, seconds: Readonly<Record<string, number>>): boolean {
-  const file = path.join(root, NOTEBOOK_SECONDS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
+  const merged = { ...readNotebookSeconds(root), ...seconds };
+  const sorted = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const merged = { ...readNotebookSeconds(root), ...seconds };
-    const sorted = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
-    writeFileSync(tmp, `${JSON.stringify(sorted, null, 1)}\n`);
-    renameSync(tmp, file);
+    writeFileAtomic(path.join(root, NOTEBOOK_SECONDS_FILE), `${JSON.stringify(sorted, null, 1)}\n`);
     return true;
   } catch {
-    try { rmSync(tmp, { force: true }); } catch { /* no temp file could have been made */ }
     return false;
   }
 }

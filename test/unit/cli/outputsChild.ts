@@ -6,8 +6,8 @@
  * <target>.release exists (the test creates it; at most 120 s), then writes. Exit 0 committed,
  * 3 RotationError.
  */
-import { acquireOutputLock, commitOutputFolder } from '../../../src/cli/outputs.js';
 import { existsSync } from 'node:fs';
+import { acquireOutputLock, commitOutputFolder } from '../../../src/cli/outputs.js';
 import { RotationError } from '../../../src/errors.js';
 
 const [target, tag, nArg, bytesArg] = process.argv.slice(2);

@@ -1,8 +1,10 @@
 /**
  * Allocator walks of several specs spread over two threads: the same walks, bit for bit, in less
  * wall time (a walk of one spec depends on that spec and the data alone, so independent walks can
- * run anywhere; every allocator is built fresh per walk and HiGHS solves on a fresh model each
- * time, so a walk's numbers do not depend on the thread or on what ran before it).
+ * run anywhere; every allocator is built fresh per walk, and every HiGHS solve starts from a cleared
+ * state (an LP on the solver's kept model returns what a fresh model returns, bit for bit: see
+ * src/portfolio/optimizer.ts), so a walk's numbers do not depend on the thread or on what ran
+ * before it).
  *
  * The call is synchronous, so the CLI and studies keep their shape:
  *   1. the calling thread posts every job (allocator spec, rebalance dates, the industries of each

@@ -6,7 +6,17 @@
  *   const solver = await loadSolver();
  *   const res = optimizeScoreWeights(solver, { industries, scores, previous, constraints: { caps: 0.1, turnoverBudget: 0.4 } });
  *
- * Problems go through the array API (`withModel`, so WASM memory is freed after every solve).
+ * Problems go through the array API. A MIP or QP is solved on a fresh HiGHS model that is freed
+ * after the solve (`withModel`). An LP is solved on one HiGHS model that the solver keeps: when the
+ * next LP has the same constraint matrix (same columns, rows and coefficients), only its costs,
+ * bounds and sense are changed (`changeColsCost`, `changeColsBounds`, `changeRowsBounds`), otherwise
+ * the whole LP is passed; either way the solver state (basis, solution) and the clocks (the time
+ * limit is per solve) are cleared first, so every solve starts from scratch and returns, bit for
+ * bit, what a fresh model returns (unit-tested on random LP sequences; an LP that is not optimal
+ * is solved again on a fresh model, because HiGHS may leave the previous solution's values behind
+ * when presolve ends the run). This saves creating a model, setting its options and copying the
+ * matrix for each solve: an enhancement walk's months share one matrix while the universe is
+ * unchanged.
  * Score optimizer (linear, or a MIP with a holdings limit):
  *
  *   maximize   sum_i a s_i w_i  -  (kappa + c) sum_i t_i
@@ -21,7 +31,7 @@
  * `checkWeights` against the (relaxed) caps.
  */
 import highsLoader from 'highs';
-import type { Highs, ModelData } from 'highs';
+import type { Highs, Model as HighsModel, ModelData } from 'highs';
 import { RotationError } from '../errors.js';
 import {
   checkFeasibility, cloneConstraints, relaxNextForSolver, relaxToFeasible, resolveConstraints,
@@ -32,12 +42,42 @@ import {
   checkWeights, eligibleFromScores, finishAllocation, newDiagnostics, polishSum, preferenceOrder, validateContext,
 } from './weights.js';
 
-/** A loaded HiGHS runtime (load once with `loadSolver`, reuse everywhere). */
-export type Solver = Highs;
+/** The HiGHS model kept for the next LP (see the module comment) and what it holds. */
+interface KeptLp {
+  readonly model: HighsModel;
+  /** Options set on the model, as JSON (other options get a new model). */
+  options: string;
+  numCols: number;
+  numRows: number;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
 
-/** Load the HiGHS WebAssembly runtime (about 50 ms). Call once per process and pass the result in. */
-export async function loadSolver(): Promise<Solver> {
-  return highsLoader();
+/**
+ * A loaded HiGHS runtime (load once with `loadSolver`, reuse everywhere) and the LP model it keeps
+ * between solves. Use one solver per thread; solves on it are synchronous.
+ */
+export interface Solver {
+  readonly highs: Highs;
+  /** false: every LP on a fresh model, as MIPs and QPs are (the reference the kept model is tested against). */
+  readonly reuseLpModel: boolean;
+  /** @internal The kept LP model, or null before the first LP or after a failed solve. */
+  kept: KeptLp | null;
+}
+
+/**
+ * Load the HiGHS WebAssembly runtime (about 50 ms). Call once per process (or thread) and pass the
+ * result in. `reuseLpModel: false` solves every LP on a fresh model (slower, same numbers).
+ */
+export async function loadSolver(options: { reuseLpModel?: boolean } = {}): Promise<Solver> {
+  return { highs: await highsLoader(), reuseLpModel: options.reuseLpModel ?? true, kept: null };
+}
+
+/** Free the kept LP model (the solver stays usable: the next LP creates a new one). */
+export function releaseSolverModel(solver: Solver): void {
+  solver.kept?.model.dispose();
+  solver.kept = null;
 }
 
 /** One linear row lower <= sum_k values[k] x[indices[k]] <= upper (either bound may be infinite). */
@@ -123,7 +163,7 @@ export function solveProblem(solver: Solver, problem: OptimizationProblem): Solv
   const model: ModelData = {
     numCols: n,
     numRows: m,
-    sense: problem.sense === 'maximize' ? solver.constants.objectiveSense.maximize : solver.constants.objectiveSense.minimize,
+    sense: problem.sense === 'maximize' ? solver.highs.constants.objectiveSense.maximize : solver.highs.constants.objectiveSense.minimize,
     colCost: Float64Array.from(problem.cost as ArrayLike<number>),
     colLower: Float64Array.from(problem.lower as ArrayLike<number>),
     colUpper: Float64Array.from(problem.upper as ArrayLike<number>),
@@ -132,31 +172,94 @@ export function solveProblem(solver: Solver, problem: OptimizationProblem): Solv
     integrality: problem.integer ? Int32Array.from(problem.integer as ArrayLike<number>) : undefined,
     hessian: problem.hessian ? lowerTriangleCsc(problem.hessian.values, problem.hessian.dim, n) : undefined,
   };
+  const options: Record<string, string | number | boolean> = {
+    output_flag: false,
+    time_limit: problem.timeLimit ?? 10,
+    primal_feasibility_tolerance: 1e-9,
+    dual_feasibility_tolerance: 1e-9,
+    ...(problem.integer ? { mip_rel_gap: problem.mipRelGap ?? 1e-7, mip_feasibility_tolerance: 1e-9 } : {}),
+    ...(problem.options ?? {}),
+  };
+  const onKeptModel = solver.reuseLpModel && !problem.integer && !problem.hessian && n > 0;
   try {
-    return solver.withModel(model, (mdl) => {
-      mdl.options.set({
-        output_flag: false,
-        time_limit: problem.timeLimit ?? 10,
-        primal_feasibility_tolerance: 1e-9,
-        dual_feasibility_tolerance: 1e-9,
-        ...(problem.integer ? { mip_rel_gap: problem.mipRelGap ?? 1e-7, mip_feasibility_tolerance: 1e-9 } : {}),
-        ...(problem.options ?? {}),
-      });
-      const run = mdl.run();
-      const code = run.modelStatus as number;
-      const st = solver.constants.modelStatus;
-      const status: SolveStatus = code === st.optimal ? 'optimal'
-        : code === st.infeasible || code === st.unboundedOrInfeasible ? 'infeasible'
-          : code === st.unbounded ? 'unbounded'
-            : code === st.timeLimit || code === st.iterationLimit || code === st.interrupted || code === st.solutionLimit ? 'limit' : 'error';
-      const sol = mdl.getSolution();
-      return { status, modelStatus: code, x: Float64Array.from(sol.colValue), objective: mdl.getObjectiveValue(), rowActivity: Float64Array.from(sol.rowValue) };
-    });
+    return onKeptModel ? solveOnKeptModel(solver, model, options, starts, indices, values) : solveOnFreshModel(solver, model, options);
   } catch (e) {
-    // A native HiGHS error (status -1) is reported as status 'error', not thrown through.
+    // A native HiGHS error (status -1) is reported as status 'error', not thrown through; the kept
+    // model, whose state is then unknown, is dropped.
+    if (onKeptModel) releaseSolverModel(solver);
     if (e instanceof RotationError) throw e;
     return { status: 'error', modelStatus: -1, x: new Float64Array(n).fill(NaN), objective: NaN, rowActivity: new Float64Array(m).fill(NaN) };
   }
+}
+
+/**
+ * Solve an LP on the solver's kept model (module comment): with the same options and the same
+ * matrix (rows in CSR: starts, indices, values) as the LP it holds, change the sense, costs and
+ * bounds; otherwise pass the whole LP (on a new model when the options differ). The solver state and
+ * the clocks are cleared before the run, so the result does not depend on the previous solve.
+ */
+function solveOnKeptModel(
+  solver: Solver, model: ModelData, options: Record<string, string | number | boolean>,
+  starts: readonly number[], indices: readonly number[], values: readonly number[],
+): SolveResult {
+  const optionsKey = JSON.stringify(options);
+  if (solver.kept && solver.kept.options !== optionsKey) releaseSolverModel(solver);
+  let kept = solver.kept;
+  if (kept && sameMatrix(kept, model.numCols, model.numRows, starts, indices, values)) {
+    const mdl = kept.model, cols = { kind: 'range', from: 0, to: model.numCols - 1 } as const;
+    mdl.changeObjectiveSense(model.sense!);
+    mdl.changeColsCost(cols, model.colCost!);
+    mdl.changeColsBounds(cols, model.colLower!, model.colUpper!);
+    if (model.numRows > 0) mdl.changeRowsBounds({ kind: 'range', from: 0, to: model.numRows - 1 }, model.rowLower!, model.rowUpper!);
+  } else {
+    if (!kept) {
+      const mdl = solver.highs.createModel();
+      mdl.options.set(options);
+      kept = { model: mdl, options: optionsKey, numCols: 0, numRows: 0, starts: new Int32Array(0), indices: new Int32Array(0), values: new Float64Array(0) };
+      solver.kept = kept;
+    }
+    kept.model.passModel(model);
+    kept.numCols = model.numCols; kept.numRows = model.numRows;
+    kept.starts = Int32Array.from(starts); kept.indices = Int32Array.from(indices); kept.values = Float64Array.from(values);
+  }
+  kept.model.clearSolver();
+  kept.model.zeroAllClocks(); // HiGHS's run clock adds up over runs; time_limit is per solve
+  const res = runAndRead(solver, kept.model);
+  if (res.status === 'optimal') return res;
+  // When presolve alone ends the run (e.g. infeasible), HiGHS leaves the previous solve's values in
+  // the solution; a fresh model reports zeros. So a non-optimal LP is solved again on a fresh model
+  // (rare: relaxation paths), and the kept model is dropped.
+  releaseSolverModel(solver);
+  return solveOnFreshModel(solver, model, options);
+}
+
+/** Solve on a new HiGHS model, freed after the call. */
+function solveOnFreshModel(solver: Solver, model: ModelData, options: Record<string, string | number | boolean>): SolveResult {
+  return solver.highs.withModel(model, (mdl) => {
+    mdl.options.set(options);
+    return runAndRead(solver, mdl);
+  });
+}
+
+/** Whether the kept LP has this shape and these CSR rows, coefficient for coefficient. */
+function sameMatrix(kept: KeptLp, numCols: number, numRows: number, starts: readonly number[], indices: readonly number[], values: readonly number[]): boolean {
+  if (kept.numCols !== numCols || kept.numRows !== numRows || kept.indices.length !== indices.length) return false;
+  for (let r = 0; r <= numRows; r++) if (kept.starts[r] !== starts[r]) return false;
+  for (let k = 0; k < indices.length; k++) if (kept.indices[k] !== indices[k] || kept.values[k] !== values[k]) return false;
+  return true;
+}
+
+/** Run HiGHS on `mdl` and read the status, solution and objective. */
+function runAndRead(solver: Solver, mdl: HighsModel): SolveResult {
+  const run = mdl.run();
+  const code = run.modelStatus as number;
+  const st = solver.highs.constants.modelStatus;
+  const status: SolveStatus = code === st.optimal ? 'optimal'
+    : code === st.infeasible || code === st.unboundedOrInfeasible ? 'infeasible'
+      : code === st.unbounded ? 'unbounded'
+        : code === st.timeLimit || code === st.iterationLimit || code === st.interrupted || code === st.solutionLimit ? 'limit' : 'error';
+  const sol = mdl.getSolution();
+  return { status, modelStatus: code, x: Float64Array.from(sol.colValue), objective: mdl.getObjectiveValue(), rowActivity: Float64Array.from(sol.rowValue) };
 }
 
 /** Lower triangle (row >= col) of a dense symmetric dim x dim matrix, in CSC, padded to n columns. */

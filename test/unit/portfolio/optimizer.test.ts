@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { RotationError } from '../../../src/errors.js';
 import { checkFeasibility, minimumForcedTurnover, RELAXATION_ORDER, resolveConstraints } from '../../../src/portfolio/constraints.js';
-import { loadSolver, optimizeScoreWeights, scoreOptimizerAllocator, type Solver } from '../../../src/portfolio/optimizer.js';
+import {
+  loadSolver, optimizeScoreWeights, releaseSolverModel, scoreOptimizerAllocator, solveProblem, type LinearRow, type OptimizationProblem, type Solver,
+} from '../../../src/portfolio/optimizer.js';
+import { createRng, type Rng } from '../../../src/random.js';
 
 /** assert.ok with a message always given (node's generated message re-parses the transpiled source: very slow). */
 function ok(cond: boolean, message = 'expected a true condition'): void { assert.ok(cond, message); }
@@ -155,5 +158,99 @@ describe('allocator wrapper', () => {
     assert.equal(res.diagnostics.nanScores, 1);
     assert.deepEqual(res.diagnostics.alignment?.removed, ['E']);
     ok(res.diagnostics.turnover! <= 0.2 + 1e-8 || res.diagnostics.relaxed.length > 0);
+  });
+});
+
+describe('the kept LP model (solveProblem reuses one HiGHS model for LPs)', () => {
+  /** A random LP over n columns: a budget row, group rows and a turnover-like row; `shape` seeds the matrix. */
+  function randomLp(g: Rng, n: number, shape: number): OptimizationProblem {
+    const gs = createRng(shape);
+    const groups = 2 + Math.floor(gs.uniform() * 4);
+    const member = Array.from({ length: n }, () => Math.floor(gs.uniform() * groups));
+    const rows: LinearRow[] = [{ name: 'budget', indices: Array.from({ length: n }, (_, i) => i), values: new Array(n).fill(1), lower: 1, upper: 1 }];
+    for (let k = 0; k < groups; k++) {
+      const idx = member.flatMap((m, i) => (m === k ? [i] : []));
+      if (idx.length) rows.push({ name: `g${k}`, indices: idx, values: idx.map(() => 1 + Math.floor(gs.uniform() * 3)), lower: -Infinity, upper: 0.2 + g.uniform() });
+    }
+    const cap = 1.5 / n + g.uniform() * (2 / n);
+    return {
+      sense: g.uniform() < 0.5 ? 'maximize' : 'minimize',
+      colNames: Array.from({ length: n }, (_, i) => `x${i}`),
+      cost: Array.from({ length: n }, () => g.normal()),
+      lower: new Array(n).fill(0),
+      upper: Array.from({ length: n }, () => (g.uniform() < 0.1 ? Infinity : cap)),
+      rows,
+    };
+  }
+
+  it('returns bit for bit what a fresh model returns, over a sequence of LPs sharing and changing matrices', async () => {
+    const fresh = await loadSolver({ reuseLpModel: false });
+    const kept = await loadSolver();
+    const g = createRng(20261206);
+    const statuses = new Set<string>();
+    let matrixKept = 0;
+    for (let k = 0; k < 120; k++) {
+      // Runs of three LPs share a matrix (shape seed) and differ in costs, bounds and sense.
+      const run = Math.floor(k / 3);
+      const p = randomLp(g, [5, 12, 30][run % 3], 1000 + run);
+      const problem: OptimizationProblem = k % 17 === 5 ? { ...p, options: { simplex_strategy: 4 } } : p;
+      const before = kept.kept?.indices;
+      const a = solveProblem(fresh, problem), b = solveProblem(kept, problem);
+      if (before !== undefined && kept.kept?.indices === before) matrixKept++;
+      statuses.add(a.status);
+      assert.equal(b.status, a.status, `LP ${k}`);
+      assert.equal(b.modelStatus, a.modelStatus, `LP ${k}`);
+      assert.deepEqual(Array.from(b.x), Array.from(a.x), `LP ${k} (${a.status}, ${problem.sense}, matrix kept: ${before !== undefined && kept.kept?.indices === before}): x`);
+      assert.deepEqual(Array.from(b.rowActivity), Array.from(a.rowActivity), `LP ${k}: row activity`);
+      assert.ok(Object.is(b.objective, a.objective), `LP ${k}: objective ${b.objective} vs ${a.objective}`);
+    }
+    assert.ok(statuses.has('optimal') && statuses.has('infeasible'), `both optimal and infeasible LPs were met: ${[...statuses]}`);
+    assert.ok(matrixKept >= 40, `${matrixKept} of 120 LPs reused the kept matrix`);
+  });
+
+  it('keeps one model while the options stay, changes only costs and bounds for the same matrix, and a fresh solver holds none', async () => {
+    const s = await loadSolver();
+    const g = createRng(5);
+    const kept = (): Solver['kept'] => s.kept; // read through a call: no narrowing across the solves
+    assert.equal(kept(), null);
+    solveProblem(s, randomLp(g, 8, 1));
+    const first = kept()!;
+    const matrix = first.indices;
+    solveProblem(s, randomLp(g, 8, 1));
+    assert.equal(kept(), first, 'same options: same model');
+    assert.equal(kept()!.indices, matrix, 'same matrix: not passed again');
+    solveProblem(s, randomLp(g, 8, 2));
+    assert.equal(kept(), first);
+    assert.notEqual(kept()!.indices, matrix, 'another matrix: the LP is passed whole');
+    solveProblem(s, { ...randomLp(g, 8, 2), options: { simplex_strategy: 4 } });
+    assert.notEqual(kept(), first, 'other options: a new model');
+    releaseSolverModel(s);
+    assert.equal(kept(), null);
+    const mip = solveProblem(s, { ...randomLp(g, 8, 3), integer: new Array(8).fill(0) });
+    assert.ok(mip.status === 'optimal' || mip.status === 'infeasible');
+    assert.equal(kept(), null, 'MIPs are solved on a fresh model');
+  });
+  it('restarts the run clock with every solve: the time limit is per solve, not for the kept model', async () => {
+    const s = await loadSolver();
+    const n = 300;
+    const lp: OptimizationProblem = {
+      sense: 'maximize', colNames: Array.from({ length: n }, (_, i) => `x${i}`), cost: Array.from({ length: n }, (_, i) => Math.sin(i)),
+      lower: new Array(n).fill(0), upper: new Array(n).fill(0.01),
+      rows: [{ name: 'budget', indices: Array.from({ length: n }, (_, i) => i), values: new Array(n).fill(1), lower: 1, upper: 1 }],
+      timeLimit: 0.05,
+    };
+    solveProblem(s, lp);
+    const model = s.kept;
+    // Solve until the solves together took several times the limit (HiGHS's clock adds up over runs
+    // unless it is zeroed): every one is optimal on the same kept model.
+    let spent = 0, solves = 0;
+    while (spent < 0.25 || solves < 50) {
+      const t0 = performance.now();
+      const r = solveProblem(s, lp);
+      spent += (performance.now() - t0) / 1000;
+      solves++;
+      assert.equal(r.status, 'optimal', `solve ${solves} after ${spent.toFixed(3)} s`);
+      assert.equal(s.kept, model, `solve ${solves}: the kept model was dropped`);
+    }
   });
 });

@@ -160,8 +160,10 @@ interface ForwardPass {
  * If every reachable state has a zero shifted emission (c_t = 0), the step restarts from the
  * emissions alone (alpha_hat_t = b_t / sum b_t) and c_t is taken as 1e-300.
  */
-function forwardPass(logB: Float64Array, T: number, K: number, pi: Float64Array, A: Float64Array): ForwardPass {
-  const alpha = new Float64Array(T * K), b = new Float64Array(T * K), c = new Float64Array(T), step = new Float64Array(T);
+function forwardPass(logB: Float64Array, T: number, K: number, pi: Float64Array, A: Float64Array, into?: ForwardPass): ForwardPass {
+  // `into`: buffers of an earlier pass of the same T and K, overwritten (every cell is written).
+  const alpha = into ? into.alpha : new Float64Array(T * K), b = into ? into.b : new Float64Array(T * K);
+  const c = into ? into.c : new Float64Array(T), step = into ? into.step : new Float64Array(T);
   let logLik = 0;
   for (let t = 0; t < T; t++) {
     const o = t * K;
@@ -196,18 +198,22 @@ function forwardPass(logB: Float64Array, T: number, K: number, pi: Float64Array,
   return { alpha, b, c, logLik, step };
 }
 
-/** Scaled backward recursion: beta_hat_T = 1, beta_hat_t = A (b_{t+1} .* beta_hat_{t+1}) / c_{t+1}. */
-function backwardPass(f: ForwardPass, T: number, K: number, A: Float64Array): Float64Array {
-  const beta = new Float64Array(T * K);
+/**
+ * Scaled backward recursion: beta_hat_T = 1, beta_hat_t = A (b_{t+1} .* beta_hat_{t+1}) / c_{t+1}.
+ * `into`: a T x K buffer to overwrite (every cell is written).
+ */
+function backwardPass(f: ForwardPass, T: number, K: number, A: Float64Array, into?: Float64Array): Float64Array {
+  const beta = into ?? new Float64Array(T * K);
+  const fb = f.b, fc = f.c;
   for (let k = 0; k < K; k++) beta[(T - 1) * K + k] = 1;
   const tmp = new Float64Array(K);
   for (let t = T - 2; t >= 0; t--) {
-    const n = (t + 1) * K;
-    for (let j = 0; j < K; j++) tmp[j] = f.b[n + j] * beta[n + j];
+    const n = (t + 1) * K, ct = fc[t + 1];
+    for (let j = 0; j < K; j++) tmp[j] = fb[n + j] * beta[n + j];
     for (let i = 0; i < K; i++) {
       let s = 0;
       for (let j = 0; j < K; j++) s += A[i * K + j] * tmp[j];
-      beta[t * K + i] = s / f.c[t + 1];
+      beta[t * K + i] = s / ct;
     }
   }
   return beta;
@@ -380,35 +386,38 @@ function initialParams(z: Float64Array, T: number, D: number, K: number, type: H
 
 /** One EM run from `p` on standardized data; returns the final parameters and log-likelihood. */
 function baumWelch(z: Float64Array, T: number, D: number, K: number, type: HmmCovarianceType, minCovar: number, p: Params, maxIter: number, tol: number): { p: Params; logLik: number; iterations: number; converged: boolean } {
-  const logB = new Float64Array(T * K);
+  // Work buffers of the E-step, allocated once per run and overwritten every iteration.
+  const logB = new Float64Array(T * K), beta = new Float64Array(T * K), g = new Float64Array(T * K);
+  let f: ForwardPass | undefined;
   let prev = -Infinity, logLik = -Infinity, iterations = 0, converged = false;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     const cache = emissionCache(p.cov, K, D);
     logEmissions(z, 0, T, D, K, p.mu, cache, logB);
-    const f = forwardPass(logB, T, K, p.pi, p.A);
+    f = forwardPass(logB, T, K, p.pi, p.A, f);
     logLik = f.logLik;
     if (Math.abs(logLik - prev) < tol * T) { converged = true; break; }
     prev = logLik;
-    const beta = backwardPass(f, T, K, p.A);
+    backwardPass(f, T, K, p.A, beta);
     // E-step sufficient statistics.
     const gsum = new Float64Array(K), xsum = new Float64Array(K * K), gx = new Float64Array(K * D);
-    const g = new Float64Array(T * K);
+    const alpha = f.alpha, fb = f.b, fc = f.c, A0 = p.A;
     for (let t = 0; t < T; t++) {
+      const o = t * K;
       let s = 0;
-      for (let k = 0; k < K; k++) { g[t * K + k] = f.alpha[t * K + k] * beta[t * K + k]; s += g[t * K + k]; }
+      for (let k = 0; k < K; k++) { g[o + k] = alpha[o + k] * beta[o + k]; s += g[o + k]; }
       for (let k = 0; k < K; k++) {
-        const gk = g[t * K + k] / s;
-        g[t * K + k] = gk;
+        const gk = g[o + k] / s;
+        g[o + k] = gk;
         gsum[k] += gk;
         for (let d = 0; d < D; d++) gx[k * D + d] += gk * z[t * D + d];
       }
       if (t + 1 < T) {
-        const n = (t + 1) * K, ct = f.c[t + 1];
+        const n = o + K, ct = fc[t + 1];
         for (let i = 0; i < K; i++) {
-          const ai = f.alpha[t * K + i] / ct;
+          const ai = alpha[o + i] / ct;
           if (ai === 0) continue;
-          for (let j = 0; j < K; j++) xsum[i * K + j] += ai * p.A[i * K + j] * f.b[n + j] * beta[n + j];
+          for (let j = 0; j < K; j++) xsum[i * K + j] += ai * A0[i * K + j] * fb[n + j] * beta[n + j];
         }
       }
     }
@@ -425,12 +434,13 @@ function baumWelch(z: Float64Array, T: number, D: number, K: number, type: HmmCo
       for (let d = 0; d < D; d++) mu[k * D + d] = gx[k * D + d] / gsum[k];
       const o = k * D * D;
       cov.fill(0, o, o + D * D);
+      const diag = type === 'diag';
       for (let t = 0; t < T; t++) {
         const gk = g[t * K + k];
         if (gk === 0) continue;
         for (let i = 0; i < D; i++) {
           const di = z[t * D + i] - mu[k * D + i];
-          if (type === 'diag') { cov[o + i * D + i] += gk * di * di; continue; }
+          if (diag) { cov[o + i * D + i] += gk * di * di; continue; }
           for (let j = 0; j <= i; j++) cov[o + i * D + j] += gk * di * (z[t * D + j] - mu[k * D + j]);
         }
       }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { Panel } from '../panel/panel.js';
 import type { Cell, Row } from './table.js';
 
 /** A text cell that is a plain number ("-0.5", "+3", "1e-4", "-inf"): not formula text. */
@@ -39,6 +40,51 @@ export function csvField(v: Cell, digits = 10): string {
 export function toCsv(rows: readonly object[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : [], digits = 10): string {
   const lines = [columns.map((c) => csvField(c)).join(',')];
   for (const r of rows as readonly Row[]) lines.push(columns.map((c) => csvField(r[c], digits)).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** One panel of a long CSV (`panelsToLongCsv`) and the text of its constant columns (e.g. { factor: 'pe' }). */
+export interface LongCsvBlock {
+  readonly panel: Panel;
+  readonly fixed?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Panels as long CSV, without building a row object per cell: the same text as
+ *
+ *   toCsv(rows, columns, digits),  rows = for each block, date t, asset i (in that order) with a
+ *   value v (not NaN; with `positiveOnly`, v > 0): { ...fixed, date, [assetColumn]: asset, [valueColumn]: v }
+ *
+ * (unit-tested against that definition). Dates, assets and constant columns are formatted once.
+ */
+export function panelsToLongCsv(
+  blocks: readonly LongCsvBlock[], columns: readonly string[],
+  options: { readonly valueColumn: string; readonly assetColumn: string; readonly positiveOnly?: boolean }, digits = 10,
+): string {
+  const lines = [columns.map((c) => csvField(c)).join(',')];
+  // Per column: DATE, ASSET, VALUE, or the block's constant text.
+  const DATE = 0, ASSET = 1, VALUE = 2, FIXED = 3;
+  const kinds = columns.map((c) => (c === 'date' ? DATE : c === options.assetColumn ? ASSET : c === options.valueColumn ? VALUE : FIXED));
+  const positiveOnly = options.positiveOnly === true;
+  for (const { panel, fixed = {} } of blocks) {
+    const N = panel.assets.length, values = panel.values;
+    const assetText = panel.assets.map((a) => csvField(a));
+    const fixedText = columns.map((c) => csvField(fixed[c]));
+    for (let t = 0; t < panel.dates.length; t++) {
+      const dateText = csvField(panel.dates[t]);
+      for (let i = 0; i < N; i++) {
+        const v = values[t * N + i];
+        if (Number.isNaN(v) || (positiveOnly && !(v > 0))) continue;
+        let line = '';
+        for (let c = 0; c < kinds.length; c++) {
+          const k = kinds[c];
+          if (c > 0) line += ',';
+          line += k === DATE ? dateText : k === ASSET ? assetText[i] : k === VALUE ? csvField(v, digits) : fixedText[c];
+        }
+        lines.push(line);
+      }
+    }
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -11,7 +11,7 @@ import { monthEndRebalanceDates } from '../data/calendar.js';
 import { coverageHeadline, datasetSummary, industryCoverage, rebalanceSummary } from '../data/coverage.js';
 import { formatLossReport, totalDropped } from '../data/loss.js';
 import type { MarketDataset } from '../data/types.js';
-import { panelsToLongCsv, toCsv } from '../report/csv.js';
+import { panelsToLongCsv, toCsv, type LongCsvBlock } from '../report/csv.js';
 import { markdownTable } from '../report/table.js';
 import { lossReportRows, lossSummaryRows, type LossSummaryRow } from '../data/summary.js';
 import type { LoadOptions } from '../data/citic.js';
@@ -61,6 +61,11 @@ export function loadDataset(data: string, seed: number, load: LoadOptions = {}):
 /** Folder name of a dataset name: lower case, non-alphanumerics to '_' (outputs.ts outputSlug). */
 export function datasetSlug(name: string): string {
   return outputSlug(name);
+}
+
+/** Long CSV of industry panels (`panelsToLongCsv` with the asset column named 'industry'). */
+function industryLongCsv(blocks: readonly LongCsvBlock[], columns: readonly string[], valueColumn: string, positiveOnly = false): string {
+  return panelsToLongCsv(blocks, columns, { valueColumn, assetColumn: 'industry', positiveOnly });
 }
 
 /** The summary.md text: universe, calendar, coverage, loss reports, caveats. */
@@ -137,8 +142,8 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     { name: 'factor library at month ends, evaluated at 1M/3M/6M', run: () => {
       const study = s.ctx!.study(s.specs![0].calendar.frequency);
       s.study = study;
-      add('factors.csv', panelsToLongCsv([...study.batch.results].map(([id, r]) => ({ panel: r.panel, fixed: { factor: id } })),
-        ['date', 'industry', 'factor', 'value'], { valueColumn: 'value', assetColumn: 'industry' }));
+      add('factors.csv', industryLongCsv([...study.batch.results].map(([id, r]) => ({ panel: r.panel, fixed: { factor: id } })),
+        ['date', 'industry', 'factor', 'value'], 'value'));
       add('factor_loss_report.csv', toCsv(lossReportRows([...study.batch.results.values()].map((r) => r.loss)), ['stage', 'source', 'read', 'kept', 'dropped', 'reasons', 'balanced']));
       add('factors_unavailable.csv', toCsv(study.batch.unavailable.map((u) => ({ factor: u.id, missing: u.missing.join(' '), reason: u.reason ?? '' })), ['factor', 'missing', 'reason']));
       add('ic_summary.csv', toCsv(['1M', '3M', '6M'].flatMap((h) => leaderboardAt(study, h)),
@@ -154,14 +159,14 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     } },
     { name: 'causal composite score of the model spec', run: () => {
       s.score = modelScore(s.specs![0], s.ctx!).score;
-      add('composite.csv', panelsToLongCsv([{ panel: s.score }], ['date', 'industry', 'score'], { valueColumn: 'score', assetColumn: 'industry' }));
+      add('composite.csv', industryLongCsv([{ panel: s.score }], ['date', 'industry', 'score'], 'score'));
     } },
     { name: 'allocation: model and every baseline, walked month by month', run: () => {
       const a = allocationStudy(s.ctx!, s.specs!);
       s.runs = a.runs;
       s.standalone = a.standalone;
-      add('weights.csv', panelsToLongCsv(a.runs.map((r) => ({ panel: r.weights, fixed: { strategy: r.name } })),
-        ['strategy', 'date', 'industry', 'weight'], { valueColumn: 'weight', assetColumn: 'industry', positiveOnly: true }));
+      add('weights.csv', industryLongCsv(a.runs.map((r) => ({ panel: r.weights, fixed: { strategy: r.name } })),
+        ['strategy', 'date', 'industry', 'weight'], 'weight', true));
       add('allocation_summary.csv', toCsv(allocationSummary(a.runs)));
     } },
     { name: 'backtest (daily, each spec\'s costs, vs equal weight) and experiment records', run: () => {
@@ -174,8 +179,8 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       for (const [k, rec] of s.records.entries()) {
         const dir = `runs/${rec.specHash}`, run = s.standalone![k];
         add(`${dir}/record.json`, recordJson(rec));
-        add(`${dir}/scores.csv`, panelsToLongCsv([{ panel: run.score.score }], ['date', 'industry', 'score'], { valueColumn: 'score', assetColumn: 'industry' }));
-        add(`${dir}/weights.csv`, panelsToLongCsv([{ panel: run.weights }], ['date', 'industry', 'weight'], { valueColumn: 'weight', assetColumn: 'industry', positiveOnly: true }));
+        add(`${dir}/scores.csv`, industryLongCsv([{ panel: run.score.score }], ['date', 'industry', 'score'], 'score'));
+        add(`${dir}/weights.csv`, industryLongCsv([{ panel: run.weights }], ['date', 'industry', 'weight'], 'weight', true));
         add(`${dir}/returns.csv`, toCsv(Array.from(run.backtest.dates, (date, t) => ({ date, strategy: run.backtest.returns[t], benchmark: run.backtest.benchmarkReturns[t] })), ['date', 'strategy', 'benchmark']));
       }
     } },

@@ -36,9 +36,14 @@ export function csvField(v: Cell, digits = 10): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The header line of `columns`. */
+function csvHeader(columns: readonly string[]): string {
+  return columns.map((c) => csvField(c)).join(',');
+}
+
 /** CSV text: header row of `columns`, then one line per row; missing numbers are empty. */
 export function toCsv(rows: readonly object[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : [], digits = 10): string {
-  const lines = [columns.map((c) => csvField(c)).join(',')];
+  const lines = [csvHeader(columns)];
   for (const r of rows as readonly Row[]) lines.push(columns.map((c) => csvField(r[c], digits)).join(','));
   return lines.join('\n') + '\n';
 }
@@ -61,7 +66,7 @@ export function panelsToLongCsv(
   blocks: readonly LongCsvBlock[], columns: readonly string[],
   options: { readonly valueColumn: string; readonly assetColumn: string; readonly positiveOnly?: boolean }, digits = 10,
 ): string {
-  const lines = [columns.map((c) => csvField(c)).join(',')];
+  const lines = [csvHeader(columns)];
   // Per column: DATE, ASSET, VALUE, or the block's constant text.
   const DATE = 0, ASSET = 1, VALUE = 2, FIXED = 3;
   const kinds = columns.map((c) => (c === 'date' ? DATE : c === options.assetColumn ? ASSET : c === options.valueColumn ? VALUE : FIXED));

@@ -137,10 +137,12 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
   const turnover = doTurnover ? new Float64Array(T * G).fill(NaN) : null;
 
   // Scratch, allocated once.
-  const xv = new Float64Array(N), xp = new Int32Array(N), posOrd = new Int32Array(N);
+  // The factor's and the returns' cells are gathered straight into the sort kernels' inputs.
   const fScratch = newFastRankScratch(N), rScratch = newFastRankScratch(N);
+  const xv = fScratch.input, rr = rScratch.input;
+  const xp = new Int32Array(N), posOrd = new Int32Array(N);
   const bucketQ = new Int32Array(N), tmp = new Float64Array(N);
-  const sf = new Float64Array(N), rr = new Float64Array(N), fRank = new Float64Array(N);
+  const sf = new Float64Array(N), fRank = new Float64Array(N);
   const bj = new Int32Array(N), cw = new Float64Array(N), fwd = new Float64Array(N);
   const s0 = new Float64Array(G), s1 = new Float64Array(G), s2 = new Float64Array(G), cnt = new Int32Array(G);
   let prevGroup = new Int32Array(N).fill(-1), curGroup = new Int32Array(N).fill(-1);

@@ -15,77 +15,64 @@
  *      clustered values), the sort falls back to a quicksort on (value, position).
  *
  * The result is exactly the order of a comparison sort on (x_i, i): no precision is lost (step 3
- * compares the doubles themselves). −0 and +0 compare equal and are ties. It is 3–4x faster than
- * the quicksort co-sort of `midranksInto` on 5,000 continuous values (it is linear in n), which is
- * what lets one pass over a 5,000 x 2,500 panel rank the factor and three horizons of returns.
+ * compares the doubles themselves). −0 and +0 compare equal and are ties. Cross-sections of at
+ * most 96 cells are insertion-sorted directly.
+ *
+ * Steps 1–3 run as a WebAssembly kernel (src/evaluate/wasm/sortKernel.wat, embedded by
+ * `npm run build:wasm`): its data-dependent scatters run ~2x faster there than as typed-array
+ * JavaScript (docs/performance.md, *Evaluation*). Each scratch owns one kernel instance whose
+ * memory holds the input, the outputs and the work arrays; `order`, `sorted` and `input` are
+ * views of it. A caller that writes its cross-section into `scratch.input` saves the copy.
  * Scratch is allocated once per call site (`newFastRankScratch`) and reused across dates.
  */
+import { SORT_KERNEL_WASM_BASE64 } from './wasm/sortKernelBinary.js';
 
 /** Scratch for `sortAscending` / `fastMidranksInto`, sized for up to `capacity` cells. */
 export interface FastRankScratch {
   readonly capacity: number;
+  /** The kernel's input cells (`sortAscending(scratch.input, n, scratch)` sorts in place of a copy). */
+  readonly input: Float64Array;
   /** After `sortAscending`: order[k] = position (in x) of the k-th smallest (value, position). */
   readonly order: Int32Array;
   /** After `sortAscending`: sorted[k] = x[order[k]], ascending. */
   readonly sorted: Float64Array;
-  readonly keyA: Int32Array;
-  readonly keyB: Int32Array;
-  readonly idxB: Int32Array;
-  readonly hist: Int32Array;
-  /** Int32 view of the last input's buffer (inputs are reused across dates, so it is built once). */
-  view: Int32Array | null;
-  viewOf: Float64Array | null;
-  /** Radix window shift of the previous call (a guess for the next one). */
-  lastShift: number;
+  /** The kernel: sorts input[0..n) into sorted / order; 1 when the comparison-sort fallback must finish. */
+  readonly sortKernel: (n: number) => number;
 }
 
-const DIGIT_BITS = 12;
-const DIGIT_SIZE = 1 << DIGIT_BITS;
-const DIGIT_MASK = DIGIT_SIZE - 1;
-const WINDOW_BITS = 2 * DIGIT_BITS;
-/** Below this size an insertion sort (≤ n²/4 moves on average) beats two 4096-bin radix passes. */
-const SMALL = 96;
-/** Index of the upper 32-bit word of a double in an Int32 view (1 on little-endian machines). */
-const HI_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** Bytes of kernel memory per cell: input and sorted (f64), order and three work arrays (i32). */
+const BYTES_PER_CELL = 32;
+/** The two 4,096-bin digit histograms. */
+const HISTOGRAM_BYTES = 2 * 4096 * 4;
+const WASM_PAGE = 65536;
+
+let sortKernelModule: WebAssembly.Module | null = null;
+
+/** The compiled kernel, compiled once per thread on first use. */
+function kernelModule(): WebAssembly.Module {
+  sortKernelModule ??= new WebAssembly.Module(Buffer.from(SORT_KERNEL_WASM_BASE64, 'base64'));
+  return sortKernelModule;
+}
 
 /** Allocate scratch for cross-sections of up to `capacity` cells (once per call, reused across dates). */
 export function newFastRankScratch(capacity: number): FastRankScratch {
   const c = Math.max(1, capacity);
+  const instance = new WebAssembly.Instance(kernelModule(), {});
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const bytes = BYTES_PER_CELL * c + HISTOGRAM_BYTES;
+  const pages = Math.ceil(bytes / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
+  if (pages > 0) memory.grow(pages);
+  // Layout: input | sorted (f64), then order | keys | keys after pass 1 | positions after pass 1 (i32), histograms.
+  const x = 0, sv = 8 * c, ord = 16 * c, ka = 20 * c, kb = 24 * c, ib = 28 * c, hist = 32 * c;
+  const sort = instance.exports.sort as (x: number, sv: number, ord: number, ka: number, kb: number, ib: number, hist: number, n: number) => number;
+  const buf = memory.buffer;
   return {
     capacity: c,
-    order: new Int32Array(c),
-    sorted: new Float64Array(c),
-    keyA: new Int32Array(c),
-    keyB: new Int32Array(c),
-    idxB: new Int32Array(c),
-    hist: new Int32Array(2 * DIGIT_SIZE),
-    view: null,
-    viewOf: null,
-    lastShift: 0,
+    input: new Float64Array(buf, x, c),
+    sorted: new Float64Array(buf, sv, c),
+    order: new Int32Array(buf, ord, c),
+    sortKernel: (n) => sort(x, sv, ord, ka, kb, ib, hist, n),
   };
-}
-
-/** Insertion sort of sv/ix[lo..hi] by (value, index); returns the number of moves, or -1 once `budget` is exceeded. */
-function insertionFix(sv: Float64Array, ix: Int32Array, n: number, budget: number): number {
-  let moves = 0;
-  for (let k = 1; k < n; k++) {
-    const v = sv[k];
-    const p = sv[k - 1];
-    if (p < v) continue;
-    const o = ix[k];
-    if (p === v && ix[k - 1] < o) continue;
-    let j = k - 1;
-    while (j >= 0 && (sv[j] > v || (sv[j] === v && ix[j] > o))) {
-      sv[j + 1] = sv[j];
-      ix[j + 1] = ix[j];
-      j--;
-      moves++;
-    }
-    sv[j + 1] = v;
-    ix[j + 1] = o;
-    if (moves > budget) return -1;
-  }
-  return moves;
 }
 
 function less(sv: Float64Array, ix: Int32Array, a: number, b: number): boolean {
@@ -128,86 +115,15 @@ function quickSortPairs(sv: Float64Array, ix: Int32Array, lo: number, hi: number
  *   scratch.order[k] = i_k,  scratch.sorted[k] = x[i_k],  (x[i_0], i_0) < (x[i_1], i_1) < …
  *
  * (lexicographic: by value, ties by position). Exact; see the module comment for the method.
- * `x` is read only. n must not exceed the scratch capacity.
+ * `x` is read only (copied into `scratch.input` unless it is that view). n must not exceed the
+ * scratch capacity.
  */
 export function sortAscending(x: Float64Array, n: number, scratch: FastRankScratch): void {
-  const ord = scratch.order, sv = scratch.sorted;
-  if (n <= SMALL) {
-    for (let i = 0; i < n; i++) { sv[i] = x[i]; ord[i] = i; }
-    insertionFix(sv, ord, n, Infinity);
-    return;
+  if (n > scratch.capacity) {
+    throw new RangeError(`sortAscending: ${n} cells exceed the scratch capacity ${scratch.capacity}`);
   }
-  if (scratch.viewOf !== x) {
-    scratch.view = new Int32Array(x.buffer, x.byteOffset, 2 * x.length);
-    scratch.viewOf = x;
-  }
-  const bits = scratch.view!;
-  const keyA = scratch.keyA, keyB = scratch.keyB, idxB = scratch.idxB, hist = scratch.hist;
-  // Signed key: k = hi ^ ((hi >> 31) & 0x7fffffff) orders like the doubles (−0 and +0 get keys
-  // −1 and 0; they compare equal in the final pass). Unsigned digits come from k ^ 0x80000000.
-  // Keys, their range and (speculatively, with the window of the previous call: consecutive
-  // cross-sections usually span the same binary range) the digit histograms, in one pass.
-  let kmin = 0x7fffffff, kmax = -0x80000000;
-  let shift = scratch.lastShift;
-  hist.fill(0);
-  for (let i = 0; i < n; i++) {
-    const h = bits[2 * i + HI_WORD];
-    let k = h ^ ((h >> 31) & 0x7fffffff);
-    if (k === -1 && x[i] === 0) k = 0; // −0 gets the key of +0
-    keyA[i] = k;
-    if (k < kmin) kmin = k;
-    if (k > kmax) kmax = k;
-    const d = (k ^ 0x80000000) >>> shift;
-    hist[d & DIGIT_MASK]++;
-    hist[DIGIT_SIZE + ((d >>> DIGIT_BITS) & DIGIT_MASK)]++;
-  }
-  const diff = kmin ^ kmax;
-  if (diff === 0) {
-    for (let k = 0; k < n; k++) { ord[k] = k; sv[k] = x[k]; }
-  } else {
-    const top = 32 - Math.clz32(diff);
-    const want = top > WINDOW_BITS ? top - WINDOW_BITS : 0;
-    if (want !== shift) {
-      shift = want;
-      scratch.lastShift = want;
-      hist.fill(0);
-      for (let i = 0; i < n; i++) {
-        const k = (keyA[i] ^ 0x80000000) >>> shift;
-        hist[k & DIGIT_MASK]++;
-        hist[DIGIT_SIZE + ((k >>> DIGIT_BITS) & DIGIT_MASK)]++;
-      }
-    }
-    const sh2 = shift + DIGIT_BITS;
-    // Exclusive prefix sums; a digit whose histogram holds all n keys needs no pass.
-    let s0 = 0, s1 = 0, t0 = false, t1 = false;
-    for (let b = 0; b < DIGIT_SIZE; b++) {
-      const c0 = hist[b], c1 = hist[DIGIT_SIZE + b];
-      if (c0 === n) t0 = true;
-      if (c1 === n) t1 = true;
-      hist[b] = s0; s0 += c0;
-      hist[DIGIT_SIZE + b] = s1; s1 += c1;
-    }
-    if (!t0 && !t1) {
-      for (let i = 0; i < n; i++) {
-        const k = keyA[i];
-        const p = hist[((k ^ 0x80000000) >>> shift) & DIGIT_MASK]++;
-        keyB[p] = k;
-        idxB[p] = i;
-      }
-      for (let i = 0; i < n; i++) {
-        const p = hist[DIGIT_SIZE + (((keyB[i] ^ 0x80000000) >>> sh2) & DIGIT_MASK)]++;
-        ord[p] = idxB[i];
-      }
-    } else {
-      const off = t0 ? DIGIT_SIZE : 0, sh = t0 ? sh2 : shift;
-      for (let i = 0; i < n; i++) {
-        const p = hist[off + (((keyA[i] ^ 0x80000000) >>> sh) & DIGIT_MASK)]++;
-        ord[p] = i;
-      }
-    }
-    for (let k = 0; k < n; k++) sv[k] = x[ord[k]];
-  }
-  if (insertionFix(sv, ord, n, 32 * n + 1024) < 0) quickSortPairs(sv, ord, 0, n - 1);
+  if (x !== scratch.input) scratch.input.set(n === x.length ? x : x.subarray(0, n));
+  if (scratch.sortKernel(n) !== 0) quickSortPairs(scratch.sorted, scratch.order, 0, n - 1);
 }
 
 /**

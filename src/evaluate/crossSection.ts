@@ -12,6 +12,11 @@
  * `levelReturnRowInto`, the one implementation `forwardReturnRowInto` also uses), never materialized. Results equal `icByDate` / `rankIcByDate` on the materialized forward returns
  * (same pairs, same midranks; sums in a different order, so equal to ~1e-15).
  *
+ * The per-date loops over the assets (factor order, pair gathering, the rank-correlation walk,
+ * the equal-weight group sums) and the sorts run as WebAssembly kernels
+ * (src/evaluate/wasm/evaluationKernels.wat) on arrays of one kernel arena, with the arithmetic
+ * of the formulas below in the same order as the JavaScript they replaced.
+ *
  *   IC_t     = Pearson(f, r)                       over the n jointly valid pairs
  *   rankIC_t = Pearson(midrank(f), midrank(r))     ranks taken over the same n pairs
  *   group mean_g,t = (1/n_g) Σ_{i∈g} r_i   or, cap-weighted, Σ c_i r_i / Σ c_i   (c_i > 0)
@@ -25,7 +30,8 @@
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
 import { levelReturnRowInto } from '../panel/kernels.js';
-import { newFastRankScratch, sortAscending, midranksOfSorted } from './fastRank.js';
+import { fastRankScratchBytes, newFastRankScratch, sortAscending, midranksOfSorted } from './fastRank.js';
+import { arenaBytes, newKernelArena } from './wasm/arena.js';
 import { alignFactor, onFrame } from './frame.js';
 import { horizonOf, type ForwardHorizon, type ForwardReturns } from './forwardReturns.js';
 import { assignGroups, checkGroupSpec, groupLabels, type GroupReturns, type GroupSkipReason, type GroupSpec, type TieRule } from './groups.js';
@@ -136,15 +142,15 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
   const skippedDates: Record<GroupSkipReason, string[]> = { 'too-few-assets': [], 'all-ties': [] };
   const turnover = doTurnover ? new Float64Array(T * G).fill(NaN) : null;
 
-  // Scratch, allocated once.
-  // The factor's and the returns' cells are gathered straight into the sort kernels' inputs.
-  const fScratch = newFastRankScratch(N), rScratch = newFastRankScratch(N);
+  // Scratch, allocated once, in one kernel arena: the factor's and the returns' cells are
+  // gathered straight into the sort kernels' inputs.
+  const arena = newKernelArena(2 * fastRankScratchBytes(N) + arenaBytes([N, N, N, G, G, 2], [N, N, N, N, N, G]));
+  const kern = arena.kernels;
+  const fScratch = newFastRankScratch(N, arena), rScratch = newFastRankScratch(N, arena);
   const xv = fScratch.input, rr = rScratch.input;
-  const xp = new Int32Array(N), posOrd = new Int32Array(N);
-  const bucketQ = new Int32Array(N), tmp = new Float64Array(N);
-  const sf = new Float64Array(N), fRank = new Float64Array(N);
-  const bj = new Int32Array(N), cw = new Float64Array(N), fwd = new Float64Array(N);
-  const s0 = new Float64Array(G), s1 = new Float64Array(G), s2 = new Float64Array(G), cnt = new Int32Array(G);
+  const fwd = arena.f64(N), sf = arena.f64(N), fRank = arena.f64(N), s1 = arena.f64(G), s2 = arena.f64(G), stats = arena.f64(2);
+  const xp = arena.i32(N), posOrd = arena.i32(N), bucketQ = arena.i32(N), bj = arena.i32(N), pa = arena.i32(N), cnt = arena.i32(G);
+  const tmp = new Float64Array(N), cw = new Float64Array(N), s0 = new Float64Array(G);
   let prevGroup = new Int32Array(N).fill(-1), curGroup = new Int32Array(N).fill(-1);
   const newNames = new Int32Array(G);
   let prevGrouped = false;
@@ -157,10 +163,9 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
       if (v === v) { xv[nf] = v; xp[nf] = i; nf++; }
     }
     if (nf > 0) sortAscending(xv, nf, fScratch);
-    const ord = fScratch.order, sorted = fScratch.sorted;
-    let factorTies = false;
-    for (let q = 0; q < nf; q++) posOrd[q] = xp[ord[q]]; // asset of the q-th smallest factor value
-    for (let q = 1; q < nf; q++) if (sorted[q] === sorted[q - 1]) { factorTies = true; break; }
+    const sorted = fScratch.sorted;
+    // posOrd[q] = asset of the q-th smallest factor value; ties among the factor values?
+    const factorTies = kern.assetsInOrder(xp.byteOffset, fScratch.order.byteOffset, sorted.byteOffset, posOrd.byteOffset, nf) === 1;
 
     // Groups of this date, in rank order.
     let grouped = false;
@@ -208,23 +213,18 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
     const needSf = doIc || factorTies;
     for (let hIdx = 0; hIdx < H; hIdx++) {
       const p = hs[hIdx].periods;
-      // Jointly valid pairs, in factor order: rr[j] (return), sf[j] (factor value), bj[j] (group).
+      // Jointly valid pairs, in factor order: rr[j] (return), sf[j] (factor value), bj[j] (group),
+      // pa[j] (asset, for cap weights); the smallest and largest return in stats.
       let n = 0;
       let rMin = Infinity, rMax = -Infinity;
       if (R + p < Tfr) {
         // Forward returns of every asset of the date, by division (L[t+h]/L[t] − 1).
         levelReturnRowInto(L, R * Nfr, (R + p) * Nfr, N, fwd, cols, seg);
-        for (let q = 0; q < nf; q++) {
-          const i = posOrd[q];
-          const r = fwd[i];
-          if (r !== r) continue;
-          rr[n] = r;
-          if (r < rMin) rMin = r;
-          if (r > rMax) rMax = r;
-          if (needSf) sf[n] = sorted[q];
-          if (grouped) { bj[n] = bucketQ[q]; if (wv !== null) cw[n] = wv[base + i]; }
-          n++;
-        }
+        const flags = (needSf ? 1 : 0) | (grouped ? 2 : 0) | (grouped && wv !== null ? 4 : 0);
+        n = kern.gatherPairs(posOrd.byteOffset, nf, fwd.byteOffset, sorted.byteOffset, bucketQ.byteOffset,
+          rr.byteOffset, sf.byteOffset, bj.byteOffset, pa.byteOffset, flags, stats.byteOffset);
+        rMin = stats[0]; rMax = stats[1];
+        if (flags & 4) for (let j = 0; j < n; j++) cw[j] = wv![base + pa[j]];
       }
       const icRes = icOut[hIdx], rankRes = rankOut[hIdx];
       if (icRes) icRes.n[t] = n;
@@ -255,44 +255,21 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
             // over each run of tied returns.
             if (factorTies) midranksOfSorted(sf, n, fRank);
             sortAscending(rr, n, rScratch);
-            const rOrd = rScratch.order, rSorted = rScratch.sorted;
-            const mid = (n + 1) / 2;
-            let sab = 0, saa = 0, sbb = 0;
-            let u = 0;
-            while (u < n) {
-              let e = u;
-              const v = rSorted[u];
-              while (e + 1 < n && rSorted[e + 1] === v) e++;
-              const b = (u + e) / 2 + 1 - mid;
-              for (let w = u; w <= e; w++) {
-                const j = rOrd[w];
-                const a = (factorTies ? fRank[j] : j + 1) - mid;
-                sab += a * b; saa += a * a; sbb += b * b;
-              }
-              u = e + 1;
-            }
-            const v = sab / Math.sqrt(saa * sbb);
-            rankRes.ic[t] = v > 1 ? 1 : v < -1 ? -1 : v;
+            rankRes.ic[t] = kern.rankCorrelation(rScratch.sorted.byteOffset, rScratch.order.byteOffset, fRank.byteOffset, factorTies ? 1 : 0, n);
           }
         }
       }
       if (grouped) {
-        s0.fill(0); s1.fill(0); s2.fill(0); cnt.fill(0);
-        const K = n > 0 ? rr[0] : 0; // shift for numerically stable sums
+        const shift = n > 0 ? rr[0] : 0; // shift for numerically stable sums
         if (wv === null) {
-          // Pairs are in factor order, so each group is a run of j: accumulate in registers.
-          let j = 0;
-          while (j < n) {
-            const g = bj[j];
-            let a1 = 0, a2 = 0, c = 0;
-            while (j < n && bj[j] === g) { const d = rr[j] - K; a1 += d; a2 += d * d; c++; j++; }
-            if (g >= 0) { s1[g] += a1; s2[g] += a2; cnt[g] += c; }
-          }
+          // Pairs are in factor order, so each group is a run of j (sums per run, then per group).
+          kern.groupRunSums(rr.byteOffset, bj.byteOffset, n, shift, s1.byteOffset, s2.byteOffset, cnt.byteOffset, G);
         } else {
+          s0.fill(0); s1.fill(0); s2.fill(0); cnt.fill(0);
           for (let j = 0; j < n; j++) {
             const g = bj[j], w = cw[j];
             if (g < 0 || !(w > 0)) continue;
-            const d = rr[j] - K;
+            const d = rr[j] - shift;
             s0[g] += w; s1[g] += w * d; s2[g] += w * d * d; cnt[g]++;
           }
         }
@@ -302,11 +279,11 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
           count[t * G + g] = c;
           if (c === 0) continue;
           if (wv === null) {
-            mean[t * G + g] = K + s1[g] / c;
+            mean[t * G + g] = shift + s1[g] / c;
             if (c > 1) std[t * G + g] = Math.sqrt(Math.max(0, (s2[g] - (s1[g] * s1[g]) / c) / (c - 1)));
           } else {
             const W = s0[g];
-            mean[t * G + g] = K + s1[g] / W;
+            mean[t * G + g] = shift + s1[g] / W;
             if (c > 1) std[t * G + g] = Math.sqrt(Math.max(0, ((s2[g] - (s1[g] * s1[g]) / W) / W) * (c / (c - 1))));
           }
         }

@@ -18,60 +18,56 @@
  * compares the doubles themselves). −0 and +0 compare equal and are ties. Cross-sections of at
  * most 96 cells are insertion-sorted directly.
  *
- * Steps 1–3 run as a WebAssembly kernel (src/evaluate/wasm/sortKernel.wat, embedded by
- * `npm run build:wasm`): its data-dependent scatters run ~2x faster there than as typed-array
- * JavaScript (docs/performance.md, *Evaluation*). Each scratch owns one kernel instance whose
- * memory holds the input, the outputs and the work arrays; `order`, `sorted` and `input` are
- * views of it. A caller that writes its cross-section into `scratch.input` saves the copy.
- * Scratch is allocated once per call site (`newFastRankScratch`) and reused across dates.
+ * Steps 1–3 run as a WebAssembly kernel (`sort` in src/evaluate/wasm/evaluationKernels.wat,
+ * embedded by `npm run build:wasm`): its data-dependent scatters run ~2x faster there than as
+ * typed-array JavaScript (docs/performance.md, *Evaluation*). A scratch's arrays live in a kernel
+ * arena (its own, or one the caller shares with other kernel arrays); `order`, `sorted` and
+ * `input` are views of it. A caller that writes its cross-section into `scratch.input` saves the
+ * copy. Scratch is allocated once per call site (`newFastRankScratch`) and reused across dates.
  */
-import { SORT_KERNEL_WASM_BASE64 } from './wasm/sortKernelBinary.js';
+import { arenaBytes, newKernelArena, type KernelArena } from './wasm/arena.js';
 
 /** Scratch for `sortAscending` / `fastMidranksInto`, sized for up to `capacity` cells. */
 export interface FastRankScratch {
   readonly capacity: number;
-  /** The kernel's input cells (`sortAscending(scratch.input, n, scratch)` sorts in place of a copy). */
+  /** The kernel's input cells (`sortAscending(scratch.input, n, scratch)` sorts without a copy). */
   readonly input: Float64Array;
   /** After `sortAscending`: order[k] = position (in x) of the k-th smallest (value, position). */
   readonly order: Int32Array;
   /** After `sortAscending`: sorted[k] = x[order[k]], ascending. */
   readonly sorted: Float64Array;
-  /** The kernel: sorts input[0..n) into sorted / order; 1 when the comparison-sort fallback must finish. */
+  /** Runs the kernel on input[0..n): 0 when sorted, 1 when the comparison-sort fallback must finish. */
   readonly sortKernel: (n: number) => number;
 }
 
-/** Bytes of kernel memory per cell: input and sorted (f64), order and three work arrays (i32). */
-const BYTES_PER_CELL = 32;
-/** The two 4,096-bin digit histograms. */
-const HISTOGRAM_BYTES = 2 * 4096 * 4;
-const WASM_PAGE = 65536;
+/** Digit histograms of the kernel: two of 4,096 bins. */
+const HISTOGRAM_BINS = 2 * 4096;
 
-let sortKernelModule: WebAssembly.Module | null = null;
-
-/** The compiled kernel, compiled once per thread on first use. */
-function kernelModule(): WebAssembly.Module {
-  sortKernelModule ??= new WebAssembly.Module(Buffer.from(SORT_KERNEL_WASM_BASE64, 'base64'));
-  return sortKernelModule;
+/** Arena bytes of one scratch of `capacity` cells (for callers that share an arena). */
+export function fastRankScratchBytes(capacity: number): number {
+  const c = Math.max(1, capacity);
+  return arenaBytes([c, c], [c, c, c, c, HISTOGRAM_BINS]);
 }
 
-/** Allocate scratch for cross-sections of up to `capacity` cells (once per call, reused across dates). */
-export function newFastRankScratch(capacity: number): FastRankScratch {
+/**
+ * Allocate scratch for cross-sections of up to `capacity` cells (once per call site, reused
+ * across dates), in `arena` (which must have `fastRankScratchBytes(capacity)` bytes left) or in
+ * an arena of its own.
+ */
+export function newFastRankScratch(capacity: number, arena?: KernelArena): FastRankScratch {
   const c = Math.max(1, capacity);
-  const instance = new WebAssembly.Instance(kernelModule(), {});
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  const bytes = BYTES_PER_CELL * c + HISTOGRAM_BYTES;
-  const pages = Math.ceil(bytes / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
-  if (pages > 0) memory.grow(pages);
-  // Layout: input | sorted (f64), then order | keys | keys after pass 1 | positions after pass 1 (i32), histograms.
-  const x = 0, sv = 8 * c, ord = 16 * c, ka = 20 * c, kb = 24 * c, ib = 28 * c, hist = 32 * c;
-  const sort = instance.exports.sort as (x: number, sv: number, ord: number, ka: number, kb: number, ib: number, hist: number, n: number) => number;
-  const buf = memory.buffer;
+  const a = arena ?? newKernelArena(fastRankScratchBytes(c));
+  const input = a.f64(c), sorted = a.f64(c), order = a.i32(c);
+  const ka = a.i32(c).byteOffset, kb = a.i32(c).byteOffset, ib = a.i32(c).byteOffset, hist = a.i32(HISTOGRAM_BINS).byteOffset;
+  const k = a.kernels;
+  let shift = 0; // radix window of the previous call: the next call's guess
   return {
-    capacity: c,
-    input: new Float64Array(buf, x, c),
-    sorted: new Float64Array(buf, sv, c),
-    order: new Int32Array(buf, ord, c),
-    sortKernel: (n) => sort(x, sv, ord, ka, kb, ib, hist, n),
+    capacity: c, input, sorted, order,
+    sortKernel: (n) => {
+      const r = k.sort(input.byteOffset, sorted.byteOffset, order.byteOffset, ka, kb, ib, hist, n, shift);
+      shift = r & 255;
+      return r >>> 8;
+    },
   };
 }
 

@@ -1,31 +1,31 @@
-;; Exact ascending sort of one cross-section by the pair (value, position): the kernel of
-;; src/evaluate/fastRank.ts `sortAscending`, in WebAssembly because its two data-dependent
-;; scatters run ~2x faster here than as JavaScript typed-array code (no per-access bounds checks).
+;; WebAssembly kernels of the evaluation hot paths, for the loops whose data-dependent memory
+;; accesses run ~2x faster here than as typed-array JavaScript (no per-access bounds checks):
 ;;
-;; The compiled bytes are embedded in sortKernelBinary.ts (`npm run build:wasm`); a unit test
-;; recompiles this file and checks they are the same.
+;;   sort            exact ascending sort of a cross-section by (value, position): the kernel of
+;;                   `sortAscending` in src/evaluate/fastRank.ts;
+;;   assetsInOrder, gatherPairs, rankCorrelation, groupRunSums
+;;                   the per-date steps of `evaluateCrossSections` (src/evaluate/crossSection.ts),
+;;                   with the same arithmetic in the same order as the formulas documented there.
 ;;
-;; One instance per FastRankScratch; its memory holds, for a capacity C (byte offsets passed in):
-;;   x    f64[C]   the input
-;;   sv   f64[C]   out: sv[k] = x[ord[k]], ascending
-;;   ord  i32[C]   out: position of the k-th smallest (value, position) pair
-;;   ka, kb, ib    i32[C] keys, keys after the first pass, positions after the first pass
-;;   hist i32[2 * 4096]  the histograms of the two 12-bit digits
+;; Arrays live in the instance's memory at byte offsets the caller passes (views of it, laid out
+;; by src/evaluate/wasm/arena.ts); f64 arrays are 8-byte aligned. The compiled bytes are embedded
+;; in evaluationKernelsBinary.ts (`npm run build:wasm`); a unit test recompiles this file and
+;; checks they are the same.
 ;;
+;; `sort` uses, for a capacity C: x f64[C] (input), sv f64[C] (out: sv[k] = x[ord[k]]),
+;; ord i32[C] (out: position of the k-th smallest (value, position) pair), ka, kb, ib i32[C]
+;; (keys, keys and positions after the first pass), hist i32[2 * 4096] (two digit histograms).
 ;; Method (the module comment of fastRank.ts has the argument for exactness):
 ;;   1. key_i = upper 32 bits of the IEEE-754 pattern of x_i, magnitude bits flipped for x < 0,
 ;;      so that signed key order is numeric order (−0 takes the key of +0);
 ;;   2. LSD radix sort, two stable passes of 12-bit digits, on the 24 most significant bits of
-;;      key_i that vary across the cross-section (window guessed from the previous call, redone
-;;      when the guess was wrong); a digit whose histogram holds all n keys needs no pass;
+;;      key_i that vary across the cross-section (window guessed by the caller, from its previous
+;;      call; redone when the guess was wrong); a digit whose histogram holds all n keys needs no pass;
 ;;   3. insertion pass on the true (value, position) pairs. It stops once it has made more than
-;;      32·n + 1024 moves and `sort` returns 1: the caller then finishes with a comparison sort.
+;;      32·n + 1024 moves; the caller then finishes with a comparison sort.
 ;; Cross-sections of at most 96 cells skip steps 1–2 (insertion sort alone, no move budget).
 (module
  (memory (export "memory") 1)
- ;; Radix window shift of the previous call (a guess for the next one).
- (global $lastShift (mut i32) (i32.const 0))
-
  ;; hist[0..8192) = 0
  (func $clearHist (param $hist i32)
   (memory.fill (local.get $hist) (i32.const 0) (i32.const 32768)))
@@ -95,10 +95,11 @@
    (br $next)))
   (local.get $moves))
 
- ;; Sort x[0..n) into sv/ord (see the header). Returns 0 when sorted, 1 when the caller must
- ;; finish sv/ord (a permutation of the input, partly ordered) with a comparison sort.
+ ;; Sort x[0..n) into sv/ord (see the header), guessing the radix window shift `guess`. Returns
+ ;; shift + 256·fallback: the window shift used (the next call's guess) and fallback = 1 when the
+ ;; caller must finish sv/ord (a permutation of the input, partly ordered) with a comparison sort.
  (func (export "sort") (param $x i32) (param $sv i32) (param $ord i32) (param $ka i32) (param $kb i32) (param $ib i32)
-  (param $hist i32) (param $n i32) (result i32)
+  (param $hist i32) (param $n i32) (param $guess i32) (result i32)
   (local $i i32) (local $h i32) (local $k i32) (local $kmin i32) (local $kmax i32) (local $d i32) (local $a i32)
   (local $shift i32) (local $diff i32) (local $want i32) (local $sh2 i32) (local $b i32)
   (local $s0 i32) (local $s1 i32) (local $c0 i32) (local $c1 i32) (local $t0 i32) (local $t1 i32) (local $p i32)
@@ -112,11 +113,11 @@
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $next)))
    (drop (call $insertionFix (local.get $sv) (local.get $ord) (local.get $n) (i32.const 0x7fffffff)))
-   (return (i32.const 0))))
+   (return (local.get $guess))))
   ;; Keys, their range and (with the previous call's window) both digit histograms, in one pass.
   (local.set $kmin (i32.const 0x7fffffff))
   (local.set $kmax (i32.const 0x80000000))
-  (local.set $shift (global.get $lastShift))
+  (local.set $shift (local.get $guess))
   (call $clearHist (local.get $hist))
   (block $done (loop $next
    (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
@@ -152,7 +153,6 @@
    (local.set $want (select (i32.sub (local.get $want) (i32.const 24)) (i32.const 0) (i32.gt_s (local.get $want) (i32.const 24))))
    (if (i32.ne (local.get $want) (local.get $shift)) (then
     (local.set $shift (local.get $want))
-    (global.set $lastShift (local.get $want))
     (call $histograms (local.get $ka) (local.get $hist) (local.get $n) (local.get $shift))))
    (local.set $sh2 (i32.add (local.get $shift) (i32.const 12)))
    ;; Exclusive prefix sums of both histograms; t0 / t1: a digit holds all n keys.
@@ -210,6 +210,134 @@
      (f64.load (i32.add (local.get $x) (i32.shl (i32.load (i32.add (local.get $ord) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $next)))))
-  (i32.lt_s (call $insertionFix (local.get $sv) (local.get $ord) (local.get $n)
-   (i32.add (i32.shl (local.get $n) (i32.const 5)) (i32.const 1024))) (i32.const 0)))
+  (i32.or (local.get $shift) (i32.shl (i32.lt_s (call $insertionFix (local.get $sv) (local.get $ord) (local.get $n)
+   (i32.add (i32.shl (local.get $n) (i32.const 5)) (i32.const 1024))) (i32.const 0)) (i32.const 8))))
+ ;; The factor's sorted cells as assets: posOrd[q] = xp[ord[q]] for q < nf (xp[c] = asset of
+ ;; input cell c). Returns 1 when two sorted values tie (the factor has ties on the date), else 0.
+ (func (export "assetsInOrder") (param $xp i32) (param $ord i32) (param $sorted i32) (param $posOrd i32) (param $nf i32) (result i32)
+  (local $q i32)
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $q) (local.get $nf)))
+   (i32.store (i32.add (local.get $posOrd) (i32.shl (local.get $q) (i32.const 2)))
+    (i32.load (i32.add (local.get $xp) (i32.shl
+     (i32.load (i32.add (local.get $ord) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))))
+   (local.set $q (i32.add (local.get $q) (i32.const 1)))
+   (br $next)))
+  (local.set $q (i32.const 1))
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $q) (local.get $nf)))
+   (if (f64.eq (f64.load (i32.add (local.get $sorted) (i32.shl (local.get $q) (i32.const 3))))
+     (f64.load (i32.add (local.get $sorted) (i32.shl (i32.sub (local.get $q) (i32.const 1)) (i32.const 3)))))
+    (then (return (i32.const 1))))
+   (local.set $q (i32.add (local.get $q) (i32.const 1)))
+   (br $next)))
+  (i32.const 0))
+
+ ;; The jointly valid (factor, forward return) pairs of a date, in factor order: for q < nf with
+ ;; r = fwd[posOrd[q]] not NaN, pair n gets rr[n] = r and, by the bits of `flags`,
+ ;; 1: sf[n] = fsorted[q] (factor value), 2: bj[n] = bucketQ[q] (group), 4: pa[n] = posOrd[q] (asset).
+ ;; Writes the smallest and largest r to stats[0], stats[1] (+Infinity, −Infinity without pairs;
+ ;; by < and >, so −0 and +0 keep the first seen). Returns the number of pairs n.
+ (func (export "gatherPairs") (param $posOrd i32) (param $nf i32) (param $fwd i32) (param $fsorted i32) (param $bucketQ i32)
+  (param $rr i32) (param $sf i32) (param $bj i32) (param $pa i32) (param $flags i32) (param $stats i32) (result i32)
+  (local $q i32) (local $n i32) (local $i i32) (local $r f64) (local $rMin f64) (local $rMax f64)
+  (local.set $rMin (f64.const inf))
+  (local.set $rMax (f64.const -inf))
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $q) (local.get $nf)))
+   (local.set $i (i32.load (i32.add (local.get $posOrd) (i32.shl (local.get $q) (i32.const 2)))))
+   (local.set $r (f64.load (i32.add (local.get $fwd) (i32.shl (local.get $i) (i32.const 3)))))
+   (if (f64.eq (local.get $r) (local.get $r)) (then
+    (f64.store (i32.add (local.get $rr) (i32.shl (local.get $n) (i32.const 3))) (local.get $r))
+    (if (f64.lt (local.get $r) (local.get $rMin)) (then (local.set $rMin (local.get $r))))
+    (if (f64.gt (local.get $r) (local.get $rMax)) (then (local.set $rMax (local.get $r))))
+    (if (i32.and (local.get $flags) (i32.const 1)) (then
+     (f64.store (i32.add (local.get $sf) (i32.shl (local.get $n) (i32.const 3)))
+      (f64.load (i32.add (local.get $fsorted) (i32.shl (local.get $q) (i32.const 3)))))))
+    (if (i32.and (local.get $flags) (i32.const 2)) (then
+     (i32.store (i32.add (local.get $bj) (i32.shl (local.get $n) (i32.const 2)))
+      (i32.load (i32.add (local.get $bucketQ) (i32.shl (local.get $q) (i32.const 2)))))))
+    (if (i32.and (local.get $flags) (i32.const 4)) (then
+     (i32.store (i32.add (local.get $pa) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))))
+    (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+   (local.set $q (i32.add (local.get $q) (i32.const 1)))
+   (br $next)))
+  (f64.store (local.get $stats) (local.get $rMin))
+  (f64.store offset=8 (local.get $stats) (local.get $rMax))
+  (local.get $n))
+
+ ;; Spearman correlation of n pairs given in factor order, from the return order of the pairs
+ ;; (rSorted ascending, rOrd[w] = pair of the w-th smallest return): with mid = (n + 1)/2,
+ ;;   a_j = (ties ? fRank[j] : j + 1) − mid,   b_j = midrank of pair j's return − mid,
+ ;;   ρ = Σ a b / √(Σ a² · Σ b²), clipped to [−1, 1],
+ ;; the sums accumulated in return order, run of tied returns by run.
+ (func (export "rankCorrelation") (param $rSorted i32) (param $rOrd i32) (param $fRank i32) (param $ties i32) (param $n i32) (result f64)
+  (local $u i32) (local $e i32) (local $w i32) (local $j i32) (local $v f64) (local $mid f64)
+  (local $a f64) (local $b f64) (local $sab f64) (local $saa f64) (local $sbb f64)
+  (local.set $mid (f64.div (f64.convert_i32_s (i32.add (local.get $n) (i32.const 1))) (f64.const 2)))
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $u) (local.get $n)))
+   (local.set $e (local.get $u))
+   (local.set $v (f64.load (i32.add (local.get $rSorted) (i32.shl (local.get $u) (i32.const 3)))))
+   (block $runEnd (loop $extend
+    (br_if $runEnd (i32.ge_s (i32.add (local.get $e) (i32.const 1)) (local.get $n)))
+    (br_if $runEnd (f64.ne (f64.load (i32.add (local.get $rSorted) (i32.shl (i32.add (local.get $e) (i32.const 1)) (i32.const 3))))
+     (local.get $v)))
+    (local.set $e (i32.add (local.get $e) (i32.const 1)))
+    (br $extend)))
+   (local.set $b (f64.sub (f64.add (f64.div (f64.convert_i32_s (i32.add (local.get $u) (local.get $e))) (f64.const 2)) (f64.const 1))
+    (local.get $mid)))
+   (local.set $w (local.get $u))
+   (block $runDone (loop $member
+    (br_if $runDone (i32.gt_s (local.get $w) (local.get $e)))
+    (local.set $j (i32.load (i32.add (local.get $rOrd) (i32.shl (local.get $w) (i32.const 2)))))
+    (local.set $a (f64.sub
+     (if (result f64) (local.get $ties)
+      (then (f64.load (i32.add (local.get $fRank) (i32.shl (local.get $j) (i32.const 3)))))
+      (else (f64.convert_i32_s (i32.add (local.get $j) (i32.const 1)))))
+     (local.get $mid)))
+    (local.set $sab (f64.add (local.get $sab) (f64.mul (local.get $a) (local.get $b))))
+    (local.set $saa (f64.add (local.get $saa) (f64.mul (local.get $a) (local.get $a))))
+    (local.set $sbb (f64.add (local.get $sbb) (f64.mul (local.get $b) (local.get $b))))
+    (local.set $w (i32.add (local.get $w) (i32.const 1)))
+    (br $member)))
+   (local.set $u (i32.add (local.get $e) (i32.const 1)))
+   (br $next)))
+  (local.set $v (f64.div (local.get $sab) (f64.sqrt (f64.mul (local.get $saa) (local.get $sbb)))))
+  (if (result f64) (f64.gt (local.get $v) (f64.const 1)) (then (f64.const 1))
+   (else (if (result f64) (f64.lt (local.get $v) (f64.const -1)) (then (f64.const -1)) (else (local.get $v))))))
+
+ ;; Equal-weight group sums of n pairs in factor order (each group a run of bj): for g < G,
+ ;;   s1[g] = Σ (rr_j − K),  s2[g] = Σ (rr_j − K)²,  cnt[g] = #pairs,  over j with bj[j] = g,
+ ;; each run summed on its own and then added to its group (bj[j] < 0: no group).
+ (func (export "groupRunSums") (param $rr i32) (param $bj i32) (param $n i32) (param $K f64)
+  (param $s1 i32) (param $s2 i32) (param $cnt i32) (param $G i32)
+  (local $j i32) (local $g i32) (local $c i32) (local $d f64) (local $a1 f64) (local $a2 f64) (local $at i32)
+  (memory.fill (local.get $s1) (i32.const 0) (i32.shl (local.get $G) (i32.const 3)))
+  (memory.fill (local.get $s2) (i32.const 0) (i32.shl (local.get $G) (i32.const 3)))
+  (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $G) (i32.const 2)))
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+   (local.set $g (i32.load (i32.add (local.get $bj) (i32.shl (local.get $j) (i32.const 2)))))
+   (local.set $a1 (f64.const 0))
+   (local.set $a2 (f64.const 0))
+   (local.set $c (i32.const 0))
+   (block $runEnd (loop $run
+    (br_if $runEnd (i32.ge_s (local.get $j) (local.get $n)))
+    (br_if $runEnd (i32.ne (i32.load (i32.add (local.get $bj) (i32.shl (local.get $j) (i32.const 2)))) (local.get $g)))
+    (local.set $d (f64.sub (f64.load (i32.add (local.get $rr) (i32.shl (local.get $j) (i32.const 3)))) (local.get $K)))
+    (local.set $a1 (f64.add (local.get $a1) (local.get $d)))
+    (local.set $a2 (f64.add (local.get $a2) (f64.mul (local.get $d) (local.get $d))))
+    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $run)))
+   (if (i32.ge_s (local.get $g) (i32.const 0)) (then
+    (local.set $at (i32.add (local.get $s1) (i32.shl (local.get $g) (i32.const 3))))
+    (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $a1)))
+    (local.set $at (i32.add (local.get $s2) (i32.shl (local.get $g) (i32.const 3))))
+    (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $a2)))
+    (local.set $at (i32.add (local.get $cnt) (i32.shl (local.get $g) (i32.const 2))))
+    (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (local.get $c)))))
+   (br $next))))
+
 )

@@ -12,8 +12,8 @@
  * `levelReturnRowInto`, the one implementation `forwardReturnRowInto` also uses), never materialized. Results equal `icByDate` / `rankIcByDate` on the materialized forward returns
  * (same pairs, same midranks; sums in a different order, so equal to ~1e-15).
  *
- * The per-date loops over the assets (factor order, pair gathering, the rank-correlation walk,
- * the equal-weight group sums) and the sorts run as WebAssembly kernels
+ * The per-date loops over the assets (valid factor cells, factor order, group membership, pair
+ * gathering, the rank-correlation walk, the equal-weight group sums) and the sorts run as WebAssembly kernels
  * (src/evaluate/wasm/evaluationKernels.wat) on arrays of one kernel arena, with the arithmetic
  * of the formulas below in the same order as the JavaScript they replaced.
  *
@@ -144,24 +144,22 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
 
   // Scratch, allocated once, in one kernel arena: the factor's and the returns' cells are
   // gathered straight into the sort kernels' inputs.
-  const arena = newKernelArena(2 * fastRankScratchBytes(N) + arenaBytes([N, N, N, G, G, 2], [N, N, N, N, N, G]));
+  const arena = newKernelArena(2 * fastRankScratchBytes(N) + arenaBytes([N, N, N, N, G, G, 2], [N, N, N, N, N, G, N, N, G, G]));
   const kern = arena.kernels;
   const fScratch = newFastRankScratch(N, arena), rScratch = newFastRankScratch(N, arena);
   const xv = fScratch.input, rr = rScratch.input;
-  const fwd = arena.f64(N), sf = arena.f64(N), fRank = arena.f64(N), s1 = arena.f64(G), s2 = arena.f64(G), stats = arena.f64(2);
+  const row = arena.f64(N), fwd = arena.f64(N), sf = arena.f64(N), fRank = arena.f64(N), s1 = arena.f64(G), s2 = arena.f64(G), stats = arena.f64(2);
   const xp = arena.i32(N), posOrd = arena.i32(N), bucketQ = arena.i32(N), bj = arena.i32(N), pa = arena.i32(N), cnt = arena.i32(G);
   const tmp = new Float64Array(N), cw = new Float64Array(N), s0 = new Float64Array(G);
-  let prevGroup = new Int32Array(N).fill(-1), curGroup = new Int32Array(N).fill(-1);
-  const newNames = new Int32Array(G);
+  let prevGroup = arena.i32(N).fill(-1), curGroup = arena.i32(N).fill(-1);
+  const sizes = arena.i32(G), newNames = arena.i32(G);
   let prevGrouped = false;
 
   for (let t = 0; t < T; t++) {
     const base = t * N;
-    let nf = 0;
-    for (let i = 0; i < N; i++) {
-      const v = fv[base + i];
-      if (v === v) { xv[nf] = v; xp[nf] = i; nf++; }
-    }
+    // The factor's valid cells (xv) and their assets (xp), in asset order.
+    row.set(fv.subarray(base, base + N));
+    const nf = kern.validCells(row.byteOffset, N, xv.byteOffset, xp.byteOffset);
     if (nf > 0) sortAscending(xv, nf, fScratch);
     const sorted = fScratch.sorted;
     // posOrd[q] = asset of the q-th smallest factor value; ties among the factor values?
@@ -175,33 +173,18 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
       else {
         assignGroups(sorted, nf, spec, ties, bucketQ, tmp);
         grouped = true;
-        // Group sizes: groups are runs of q (rank order), so count run lengths.
-        const gs = groupSize!;
-        let q = 0;
-        while (q < nf) {
-          const g = bucketQ[q];
-          let e = q;
-          while (e < nf && bucketQ[e] === g) e++;
-          if (g >= 0) gs[t * G + g] += e - q;
-          q = e;
-        }
+        // Members of each group (sizes), each asset's group (curGroup) and the members new to
+        // their group since the previous date (newNames).
+        kern.groupMembership(bucketQ.byteOffset, posOrd.byteOffset, nf, prevGroup.byteOffset, curGroup.byteOffset, N,
+          sizes.byteOffset, newNames.byteOffset, G);
+        groupSize!.set(sizes, t * G);
       }
       if (turnover) {
-        curGroup.fill(-1);
-        if (grouped) {
-          newNames.fill(0);
-          for (let q = 0; q < nf; q++) {
-            const g = bucketQ[q];
-            if (g < 0) continue;
-            const i = posOrd[q];
-            curGroup[i] = g;
-            if (prevGroup[i] !== g) newNames[g]++;
-          }
-          if (prevGrouped) {
-            for (let g = 0; g < G; g++) {
-              const size = groupSize![t * G + g];
-              turnover[t * G + g] = size > 0 ? newNames[g] / size : NaN;
-            }
+        if (!grouped) curGroup.fill(-1);
+        else if (prevGrouped) {
+          for (let g = 0; g < G; g++) {
+            const size = sizes[g];
+            turnover[t * G + g] = size > 0 ? newNames[g] / size : NaN;
           }
         }
         const sw = prevGroup; prevGroup = curGroup; curGroup = sw;

@@ -9,11 +9,14 @@ import { EVALUATION_KERNELS_WASM_BASE64 } from './evaluationKernelsBinary.js';
 /** The kernels' exports (byte offsets and counts; see evaluationKernels.wat for each one's contract). */
 export interface EvaluationKernels {
   sort(x: number, sv: number, ord: number, ka: number, kb: number, ib: number, hist: number, n: number, guess: number): number;
+  validCells(row: number, N: number, xv: number, xp: number): number;
   assetsInOrder(xp: number, ord: number, sorted: number, posOrd: number, nf: number): number;
   gatherPairs(posOrd: number, nf: number, fwd: number, fsorted: number, bucketQ: number, rr: number, sf: number, bj: number,
     pa: number, flags: number, stats: number): number;
   rankCorrelation(rSorted: number, rOrd: number, fRank: number, ties: number, n: number): number;
   groupRunSums(rr: number, bj: number, n: number, K: number, s1: number, s2: number, cnt: number, G: number): void;
+  groupMembership(bucketQ: number, posOrd: number, nf: number, prevGroup: number, curGroup: number, N: number,
+    sizes: number, newNames: number, G: number): void;
 }
 
 /** A kernel instance and the allocator of its memory. */

@@ -3,7 +3,7 @@
 ;;
 ;;   sort            exact ascending sort of a cross-section by (value, position): the kernel of
 ;;                   `sortAscending` in src/evaluate/fastRank.ts;
-;;   assetsInOrder, gatherPairs, rankCorrelation, groupRunSums
+;;   validCells, assetsInOrder, groupMembership, gatherPairs, rankCorrelation, groupRunSums
 ;;                   the per-date steps of `evaluateCrossSections` (src/evaluate/crossSection.ts),
 ;;                   with the same arithmetic in the same order as the formulas documented there.
 ;;
@@ -269,12 +269,51 @@
  ;; Spearman correlation of n pairs given in factor order, from the return order of the pairs
  ;; (rSorted ascending, rOrd[w] = pair of the w-th smallest return): with mid = (n + 1)/2,
  ;;   a_j = (ties ? fRank[j] : j + 1) − mid,   b_j = midrank of pair j's return − mid,
- ;;   ρ = Σ a b / √(Σ a² · Σ b²), clipped to [−1, 1],
- ;; the sums accumulated in return order, run of tied returns by run.
+ ;;   ρ = Σ a b / √(Σ a² · Σ b²), clipped to [−1, 1].
+ ;; Every a and b is a multiple of 1/2 with |a|, |b| < n/2, so every product is a multiple of 1/4
+ ;; and, for n ≤ 2^17, every partial sum is below 2^51/4 in magnitude: the three sums are exact,
+ ;; whatever the order of summation. So without ties on either side (the common case) they are
+ ;; taken in closed form, Σ a² = Σ b² = n(n² − 1)/12, and Σ a b = Σ_w (w + 1 − mid)(rOrd[w] + 1 − mid)
+ ;; with two accumulators; otherwise in return order, run of tied returns by run. Both give the
+ ;; same bits as a single accumulator in return order.
  (func (export "rankCorrelation") (param $rSorted i32) (param $rOrd i32) (param $fRank i32) (param $ties i32) (param $n i32) (result f64)
   (local $u i32) (local $e i32) (local $w i32) (local $j i32) (local $v f64) (local $mid f64)
-  (local $a f64) (local $b f64) (local $sab f64) (local $saa f64) (local $sbb f64)
+  (local $a f64) (local $b f64) (local $sab f64) (local $saa f64) (local $sbb f64) (local $acc f64) (local $nf f64)
   (local.set $mid (f64.div (f64.convert_i32_s (i32.add (local.get $n) (i32.const 1))) (f64.const 2)))
+  (if (i32.and (i32.eqz (local.get $ties)) (i32.le_s (local.get $n) (i32.const 131072))) (then
+   (block $tied
+    (local.set $w (i32.const 1))
+    (block $done (loop $next
+     (br_if $done (i32.ge_s (local.get $w) (local.get $n)))
+     (br_if $tied (f64.eq (f64.load (i32.add (local.get $rSorted) (i32.shl (local.get $w) (i32.const 3))))
+      (f64.load (i32.add (local.get $rSorted) (i32.shl (i32.sub (local.get $w) (i32.const 1)) (i32.const 3))))))
+     (local.set $w (i32.add (local.get $w) (i32.const 1)))
+     (br $next)))
+    ;; No ties: closed-form squares, two accumulators for the cross products.
+    (local.set $w (i32.const 0))
+    (block $done (loop $next
+     (br_if $done (i32.ge_s (i32.add (local.get $w) (i32.const 1)) (local.get $n)))
+     (local.set $sab (f64.add (local.get $sab) (f64.mul
+      (f64.sub (f64.convert_i32_s (i32.add (local.get $w) (i32.const 1))) (local.get $mid))
+      (f64.sub (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $rOrd) (i32.shl (local.get $w) (i32.const 2)))) (i32.const 1)))
+       (local.get $mid)))))
+     (local.set $acc (f64.add (local.get $acc) (f64.mul
+      (f64.sub (f64.convert_i32_s (i32.add (local.get $w) (i32.const 2))) (local.get $mid))
+      (f64.sub (f64.convert_i32_s (i32.add (i32.load offset=4 (i32.add (local.get $rOrd) (i32.shl (local.get $w) (i32.const 2)))) (i32.const 1)))
+       (local.get $mid)))))
+     (local.set $w (i32.add (local.get $w) (i32.const 2)))
+     (br $next)))
+    (if (i32.lt_s (local.get $w) (local.get $n)) (then
+     (local.set $sab (f64.add (local.get $sab) (f64.mul
+      (f64.sub (f64.convert_i32_s (i32.add (local.get $w) (i32.const 1))) (local.get $mid))
+      (f64.sub (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $rOrd) (i32.shl (local.get $w) (i32.const 2)))) (i32.const 1)))
+       (local.get $mid)))))))
+    (local.set $sab (f64.add (local.get $sab) (local.get $acc)))
+    (local.set $nf (f64.convert_i32_s (local.get $n)))
+    (local.set $saa (f64.div (f64.mul (local.get $nf) (f64.sub (f64.mul (local.get $nf) (local.get $nf)) (f64.const 1))) (f64.const 12)))
+    (local.set $v (f64.div (local.get $sab) (f64.sqrt (f64.mul (local.get $saa) (local.get $saa)))))
+    (return (call $clipCorrelation (local.get $v))))))
+  ;; With ties: in return order, run of tied returns by run.
   (block $done (loop $next
    (br_if $done (i32.ge_s (local.get $u) (local.get $n)))
    (local.set $e (local.get $u))
@@ -303,7 +342,10 @@
     (br $member)))
    (local.set $u (i32.add (local.get $e) (i32.const 1)))
    (br $next)))
-  (local.set $v (f64.div (local.get $sab) (f64.sqrt (f64.mul (local.get $saa) (local.get $sbb)))))
+  (call $clipCorrelation (f64.div (local.get $sab) (f64.sqrt (f64.mul (local.get $saa) (local.get $sbb))))))
+
+ ;; v clipped to [−1, 1] (NaN stays NaN).
+ (func $clipCorrelation (param $v f64) (result f64)
   (if (result f64) (f64.gt (local.get $v) (f64.const 1)) (then (f64.const 1))
    (else (if (result f64) (f64.lt (local.get $v) (f64.const -1)) (then (f64.const -1)) (else (local.get $v))))))
 
@@ -340,4 +382,42 @@
     (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (local.get $c)))))
    (br $next))))
 
+ ;; Group membership of a date, from the groups of the factor's sorted cells (bucketQ[q], −1 for
+ ;; none) and their assets (posOrd[q]): curGroup[i] = group of asset i (−1 for none, i < N),
+ ;; sizes[g] = members of g, newNames[g] = members of g whose group at the previous date
+ ;; (prevGroup) was another one (alphalens quantile_turnover's new names), for g < G.
+ (func (export "groupMembership") (param $bucketQ i32) (param $posOrd i32) (param $nf i32) (param $prevGroup i32)
+  (param $curGroup i32) (param $N i32) (param $sizes i32) (param $newNames i32) (param $G i32)
+  (local $q i32) (local $g i32) (local $i i32) (local $at i32)
+  (memory.fill (local.get $curGroup) (i32.const 0xff) (i32.shl (local.get $N) (i32.const 2)))
+  (memory.fill (local.get $sizes) (i32.const 0) (i32.shl (local.get $G) (i32.const 2)))
+  (memory.fill (local.get $newNames) (i32.const 0) (i32.shl (local.get $G) (i32.const 2)))
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $q) (local.get $nf)))
+   (local.set $g (i32.load (i32.add (local.get $bucketQ) (i32.shl (local.get $q) (i32.const 2)))))
+   (if (i32.ge_s (local.get $g) (i32.const 0)) (then
+    (local.set $at (i32.add (local.get $sizes) (i32.shl (local.get $g) (i32.const 2))))
+    (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+    (local.set $i (i32.shl (i32.load (i32.add (local.get $posOrd) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))
+    (i32.store (i32.add (local.get $curGroup) (local.get $i)) (local.get $g))
+    (if (i32.ne (i32.load (i32.add (local.get $prevGroup) (local.get $i))) (local.get $g)) (then
+     (local.set $at (i32.add (local.get $newNames) (i32.shl (local.get $g) (i32.const 2))))
+     (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))))))
+   (local.set $q (i32.add (local.get $q) (i32.const 1)))
+   (br $next))))
+
+ ;; The factor's valid cells of a date: for i < N in order, row[i] not NaN goes to xv[nf] with
+ ;; its asset xp[nf] = i. Returns nf.
+ (func (export "validCells") (param $row i32) (param $N i32) (param $xv i32) (param $xp i32) (result i32)
+  (local $i i32) (local $nf i32) (local $v f64)
+  (block $done (loop $next
+   (br_if $done (i32.ge_s (local.get $i) (local.get $N)))
+   (local.set $v (f64.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3)))))
+   (if (f64.eq (local.get $v) (local.get $v)) (then
+    (f64.store (i32.add (local.get $xv) (i32.shl (local.get $nf) (i32.const 3))) (local.get $v))
+    (i32.store (i32.add (local.get $xp) (i32.shl (local.get $nf) (i32.const 2))) (local.get $i))
+    (local.set $nf (i32.add (local.get $nf) (i32.const 1)))))
+   (local.set $i (i32.add (local.get $i) (i32.const 1)))
+   (br $next)))
+  (local.get $nf))
 )

@@ -87,6 +87,19 @@ test('evaluation kernels, rankCorrelation: equals Pearson of midranks (naive), w
     assert.equal(got, sab / Math.sqrt(saa * sbb), `ties=${factorTies}`);
     assert.ok(got > 0.05 && got < 1);
   }
+  // No ties on either side (the closed-form path), odd and even n: the same bits as one
+  // accumulator in return order.
+  for (const m of [n, n - 1]) {
+    const r = Array.from({ length: m }, (_, j) => 0.3 * j / m + rng.normal());
+    fRank.set(Array.from({ length: m }, (_, j) => j + 1));
+    sc.input.set(r);
+    sortAscending(sc.input, m, sc);
+    const got = a.kernels.rankCorrelation(sc.sorted.byteOffset, sc.order.byteOffset, fRank.byteOffset, 0, m);
+    const rr = naiveRanks(r), mid = (m + 1) / 2;
+    let sab = 0, saa = 0, sbb = 0;
+    for (let w = 0; w < m; w++) { const j = sc.order[w], x = j + 1 - mid, y = rr[j] - mid; sab += x * y; saa += x * x; sbb += y * y; }
+    assert.equal(got, sab / Math.sqrt(saa * sbb), `no ties, n=${m}`);
+  }
   // Identical orders: exactly 1 (not 1 + 1 ulp).
   fRank.set(Array.from({ length: n }, (_, j) => j + 1));
   sc.input.set(Array.from({ length: n }, (_, j) => j * 0.1));

@@ -4,6 +4,7 @@
  * views (`f64(n)`, `i32(n)`, 8-byte aligned, never moved: the memory does not grow afterwards),
  * and passes their `byteOffset`s to the kernels. The module is compiled once per thread on first use.
  */
+import { RotationError } from '../../errors.js';
 import { EVALUATION_KERNELS_WASM_BASE64 } from './evaluationKernelsBinary.js';
 
 /** The kernels' exports (byte offsets and counts; see evaluationKernels.wat for each one's contract). */
@@ -31,9 +32,24 @@ export interface KernelArena {
 const WASM_PAGE = 65536;
 let compiled: WebAssembly.Module | null = null;
 
+/**
+ * WebAssembly memory is little-endian and typed-array views use the host's byte order, so the
+ * kernels and their views agree only on a little-endian host (x86-64, arm64: every platform Node
+ * ships for but s390x).
+ */
+export function assertLittleEndianHost(littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1): void {
+  if (!littleEndian) {
+    throw new RotationError('EVAL_BIG_ENDIAN_HOST', 'The evaluation kernels need a little-endian host', { host: process.arch },
+      'run the evaluation on an x86-64 or arm64 machine');
+  }
+}
+
 /** An arena of at least `bytes` bytes for arrays (each array's start is rounded up to 8 bytes). */
 export function newKernelArena(bytes: number): KernelArena {
-  compiled ??= new WebAssembly.Module(Buffer.from(EVALUATION_KERNELS_WASM_BASE64, 'base64'));
+  if (compiled === null) {
+    assertLittleEndianHost();
+    compiled = new WebAssembly.Module(Buffer.from(EVALUATION_KERNELS_WASM_BASE64, 'base64'));
+  }
   const instance = new WebAssembly.Instance(compiled, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const size = Math.max(0, Math.ceil(bytes));

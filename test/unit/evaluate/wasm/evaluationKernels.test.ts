@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { binaryModule, compileWat, watSources } from '../../../../scripts/wasm.js';
 import { EVALUATION_KERNELS_WASM_BASE64 } from '../../../../src/evaluate/wasm/evaluationKernelsBinary.js';
 import { fastRankScratchBytes, newFastRankScratch, sortAscending } from '../../../../src/evaluate/fastRank.js';
-import { arenaBytes, newKernelArena } from '../../../../src/evaluate/wasm/arena.js';
+import { arenaBytes, assertLittleEndianHost, newKernelArena } from '../../../../src/evaluate/wasm/arena.js';
 import { naiveRanks } from '../helpers.js';
 import { createRng } from '../../../../src/random.js';
 import { readFileSync } from 'node:fs';
@@ -135,4 +135,10 @@ test('kernel arena: views are 8-byte aligned and an arena too small for a reques
   assert.equal(f.byteOffset % 8, 0);
   assert.ok(f.byteOffset >= i.byteOffset + 12);
   assert.throws(() => newKernelArena(16).f64(1e6), /kernel arena: 8000000 bytes needed, 65536 allocated/);
+});
+
+test('kernel arena: a big-endian host is a named error saying where the kernels run', () => {
+  assert.doesNotThrow(() => assertLittleEndianHost());
+  assert.throws(() => assertLittleEndianHost(false), (e: Error & { code?: string }) =>
+    e.code === 'EVAL_BIG_ENDIAN_HOST' && /x86-64 or arm64/.test(e.message));
 });

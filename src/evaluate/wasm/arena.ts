@@ -30,7 +30,19 @@ export interface KernelArena {
 }
 
 const WASM_PAGE = 65536;
-let compiled: WebAssembly.Module | null = null;
+
+/**
+ * The part of the WebAssembly JavaScript API used here, typed locally: Node provides it, but the
+ * project's `lib: ["ES2022"]` and tslab's compiler do not declare it (no DOM lib).
+ */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | null = null;
 
 /**
  * WebAssembly memory is little-endian and typed-array views use the host's byte order, so the
@@ -48,10 +60,10 @@ export function assertLittleEndianHost(littleEndian = new Uint8Array(new Uint16A
 export function newKernelArena(bytes: number): KernelArena {
   if (compiled === null) {
     assertLittleEndianHost();
-    compiled = new WebAssembly.Module(Buffer.from(EVALUATION_KERNELS_WASM_BASE64, 'base64'));
+    compiled = new wasm.Module(Buffer.from(EVALUATION_KERNELS_WASM_BASE64, 'base64'));
   }
-  const instance = new WebAssembly.Instance(compiled, {});
-  const memory = instance.exports.memory as WebAssembly.Memory;
+  const instance = new wasm.Instance(compiled, {});
+  const memory = instance.exports.memory as WasmMemory;
   const size = Math.max(0, Math.ceil(bytes));
   const missing = Math.ceil(size / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
   if (missing > 0) memory.grow(missing);

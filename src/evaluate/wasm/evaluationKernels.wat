@@ -61,21 +61,18 @@
    (local.set $i (i32.add (local.get $i) (i32.const 1)))
    (br $next))))
 
- ;; Gather and insertion pass: for k = 0, 1, …, n−1 the value x[ord[k]] (ord: positions in radix
- ;; order, or the identity) is inserted into the sorted prefix sv/ord[0..k) by (value, position),
- ;; so that sv[k] = x[ord[k]] ascending at the end. Once more than `budget` moves have been made
- ;; the rest is only gathered (sv/ord stay a permutation of the input) and −1 is returned;
- ;; otherwise the number of moves.
- (func $gatherInsert (param $x i32) (param $sv i32) (param $ord i32) (param $n i32) (param $budget i32) (result i32)
-  (local $k i32) (local $j i32) (local $moves i32) (local $over i32) (local $v f64) (local $p f64) (local $o i32)
+ ;; Insertion sort of sv/ord[0..n) by (value, position). Returns the number of moves, or -1 as
+ ;; soon as it exceeds `budget`.
+ (func $insertionFix (param $sv i32) (param $ord i32) (param $n i32) (param $budget i32) (result i32)
+  (local $k i32) (local $j i32) (local $moves i32) (local $v f64) (local $p f64) (local $o i32)
+  (local.set $k (i32.const 1))
   (block $done (loop $next
    (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
-   (local.set $o (i32.load (i32.add (local.get $ord) (i32.shl (local.get $k) (i32.const 2)))))
-   (local.set $v (f64.load (i32.add (local.get $x) (i32.shl (local.get $o) (i32.const 3)))))
    (block $inPlace
-    (br_if $inPlace (i32.or (i32.eqz (local.get $k)) (local.get $over)))
+    (local.set $v (f64.load (i32.add (local.get $sv) (i32.shl (local.get $k) (i32.const 3)))))
     (local.set $p (f64.load (i32.add (local.get $sv) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 3)))))
     (br_if $inPlace (f64.lt (local.get $p) (local.get $v)))
+    (local.set $o (i32.load (i32.add (local.get $ord) (i32.shl (local.get $k) (i32.const 2)))))
     (br_if $inPlace (i32.and (f64.eq (local.get $p) (local.get $v))
      (i32.lt_s (i32.load (i32.add (local.get $ord) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))) (local.get $o))))
     (local.set $j (i32.sub (local.get $k) (i32.const 1)))
@@ -93,22 +90,10 @@
      (br $shift)))
     (f64.store offset=8 (i32.add (local.get $sv) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
     (i32.store offset=4 (i32.add (local.get $ord) (i32.shl (local.get $j) (i32.const 2))) (local.get $o))
-    (if (i32.gt_u (local.get $moves) (local.get $budget)) (then (local.set $over (i32.const 1))))
-    (local.set $k (i32.add (local.get $k) (i32.const 1)))
-    (br $next))
-   (f64.store (i32.add (local.get $sv) (i32.shl (local.get $k) (i32.const 3))) (local.get $v))
+    (if (i32.gt_u (local.get $moves) (local.get $budget)) (then (return (i32.const -1)))))
    (local.set $k (i32.add (local.get $k) (i32.const 1)))
    (br $next)))
-  (select (i32.const -1) (local.get $moves) (local.get $over)))
-
- ;; ord[0..n) = 0, 1, …, n − 1
- (func $identity (param $ord i32) (param $n i32)
-  (local $i i32)
-  (block $done (loop $next
-   (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-   (i32.store (i32.add (local.get $ord) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
-   (local.set $i (i32.add (local.get $i) (i32.const 1)))
-   (br $next))))
+  (local.get $moves))
 
  ;; Sort x[0..n) into sv/ord (see the header), guessing the radix window shift `guess`. Returns
  ;; shift + 256·fallback: the window shift used (the next call's guess) and fallback = 1 when the
@@ -118,10 +103,16 @@
   (local $i i32) (local $h i32) (local $k i32) (local $kmin i32) (local $kmax i32) (local $d i32) (local $a i32)
   (local $shift i32) (local $diff i32) (local $want i32) (local $sh2 i32) (local $b i32)
   (local $s0 i32) (local $s1 i32) (local $c0 i32) (local $c1 i32) (local $t0 i32) (local $t1 i32) (local $p i32)
-  ;; Small cross-sections: insertion sort in input order, without a budget.
+  ;; Small cross-sections: sv = x, ord = identity, insertion sort without a budget.
   (if (i32.le_s (local.get $n) (i32.const 96)) (then
-   (call $identity (local.get $ord) (local.get $n))
-   (drop (call $gatherInsert (local.get $x) (local.get $sv) (local.get $ord) (local.get $n) (i32.const 0x7fffffff)))
+   (block $done (loop $next
+    (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+    (f64.store (i32.add (local.get $sv) (i32.shl (local.get $i) (i32.const 3)))
+     (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+    (i32.store (i32.add (local.get $ord) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $next)))
+   (drop (call $insertionFix (local.get $sv) (local.get $ord) (local.get $n) (i32.const 0x7fffffff)))
    (return (local.get $guess))))
   ;; Keys, their range and (with the previous call's window) both digit histograms, in one pass.
   (local.set $kmin (i32.const 0x7fffffff))
@@ -148,7 +139,14 @@
   (local.set $diff (i32.xor (local.get $kmin) (local.get $kmax)))
   (if (i32.eqz (local.get $diff)) (then
    ;; Every key equal: positions in input order, the insertion pass orders the values.
-   (call $identity (local.get $ord) (local.get $n)))
+   (local.set $i (i32.const 0))
+   (block $done (loop $next
+    (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+    (i32.store (i32.add (local.get $ord) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+    (f64.store (i32.add (local.get $sv) (i32.shl (local.get $i) (i32.const 3)))
+     (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $next))))
   (else
    ;; The window: the 24 bits below the highest bit where the smallest and largest key differ.
    (local.set $want (i32.sub (i32.const 32) (i32.clz (local.get $diff))))
@@ -203,11 +201,17 @@
      ;; One digit is constant: a single pass by the other one.
      (if (local.get $t0)
       (then (call $scatterPositions (local.get $ka) (i32.add (local.get $hist) (i32.const 16384)) (local.get $ord) (local.get $n) (local.get $sh2)))
-      (else (call $scatterPositions (local.get $ka) (local.get $hist) (local.get $ord) (local.get $n) (local.get $shift))))))))
-  ;; Gather the values in that order, fixing neighbours whose keys agreed on the window.
-  (i32.or (local.get $shift) (i32.shl (i32.lt_s (call $gatherInsert (local.get $x) (local.get $sv) (local.get $ord) (local.get $n)
+      (else (call $scatterPositions (local.get $ka) (local.get $hist) (local.get $ord) (local.get $n) (local.get $shift))))))
+   ;; Gather the values in that order.
+   (local.set $i (i32.const 0))
+   (block $done (loop $next
+    (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+    (f64.store (i32.add (local.get $sv) (i32.shl (local.get $i) (i32.const 3)))
+     (f64.load (i32.add (local.get $x) (i32.shl (i32.load (i32.add (local.get $ord) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $next)))))
+  (i32.or (local.get $shift) (i32.shl (i32.lt_s (call $insertionFix (local.get $sv) (local.get $ord) (local.get $n)
    (i32.add (i32.shl (local.get $n) (i32.const 5)) (i32.const 1024))) (i32.const 0)) (i32.const 8))))
-
  ;; The factor's sorted cells as assets: posOrd[q] = xp[ord[q]] for q < nf (xp[c] = asset of
  ;; input cell c). Returns 1 when two sorted values tie (the factor has ties on the date), else 0.
  (func (export "assetsInOrder") (param $xp i32) (param $ord i32) (param $sorted i32) (param $posOrd i32) (param $nf i32) (result i32)

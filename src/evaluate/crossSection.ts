@@ -143,7 +143,9 @@ export function evaluateCrossSections(factor: Panel, fr: ForwardReturns, options
   const turnover = doTurnover ? new Float64Array(T * G).fill(NaN) : null;
 
   // Scratch, allocated once, in one kernel arena: the factor's and the returns' cells are
-  // gathered straight into the sort kernels' inputs.
+  // gathered straight into the sort kernels' inputs. Sized for the two sort scratches, the f64
+  // arrays row, fwd, sf, fRank, s1, s2, stats and the i32 arrays xp, posOrd, bucketQ, bj, pa, cnt,
+  // prevGroup, curGroup, sizes, newNames (an arena too small is an error at the first run).
   const arena = newKernelArena(2 * fastRankScratchBytes(N) + arenaBytes([N, N, N, N, G, G, 2], [N, N, N, N, N, G, N, N, G, G]));
   const kern = arena.kernels;
   const fScratch = newFastRankScratch(N, arena), rScratch = newFastRankScratch(N, arena);

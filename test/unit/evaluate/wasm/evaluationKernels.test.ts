@@ -142,3 +142,26 @@ test('kernel arena: a big-endian host is a named error saying where the kernels 
   assert.throws(() => assertLittleEndianHost(false), (e: Error & { code?: string }) =>
     e.code === 'EVAL_BIG_ENDIAN_HOST' && /x86-64 or arm64/.test(e.message));
 });
+
+test('evaluation kernels, validCells: the non-NaN cells of a row in asset order, with their assets', () => {
+  const a = newKernelArena(arenaBytes([5, 5], [5]));
+  const row = a.f64(5), xv = a.f64(5), xp = a.i32(5);
+  row.set([NaN, 2, -0, NaN, 7]);
+  assert.equal(a.kernels.validCells(row.byteOffset, 5, xv.byteOffset, xp.byteOffset), 3);
+  assert.deepEqual([...xv.subarray(0, 3)], [2, -0, 7]);
+  assert.ok(Object.is(xv[1], -0));
+  assert.deepEqual([...xp.subarray(0, 3)], [1, 2, 4]);
+});
+
+test('evaluation kernels, groupMembership: sizes, each asset\'s group and the names new to their group (hand-worked)', () => {
+  const a = newKernelArena(arenaBytes([], [4, 4, 5, 5, 2, 2]));
+  const bucketQ = a.i32(4), posOrd = a.i32(4), prev = a.i32(5), cur = a.i32(5), sizes = a.i32(2), newNames = a.i32(2);
+  // Four assets in factor order 3, 0, 4, 1 (asset 2 has no factor value); groups 0, 0, 1, -1.
+  bucketQ.set([0, 0, 1, -1]); posOrd.set([3, 0, 4, 1]);
+  prev.set([0, 1, -1, 1, 1]); // at the previous date: asset 0 in group 0, assets 1, 3, 4 in group 1
+  cur.set([9, 9, 9, 9, 9]);
+  a.kernels.groupMembership(bucketQ.byteOffset, posOrd.byteOffset, 4, prev.byteOffset, cur.byteOffset, 5, sizes.byteOffset, newNames.byteOffset, 2);
+  assert.deepEqual([...cur], [0, -1, -1, 0, 1]);
+  assert.deepEqual([...sizes], [2, 1]);
+  assert.deepEqual([...newNames], [1, 0], 'asset 3 moved from group 1 to 0; asset 0 stayed in 0, asset 4 in 1');
+});

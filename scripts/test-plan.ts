@@ -4,8 +4,12 @@
  *   test-plan.ts plan J FILE...     prints J lines, each the tab-separated files of one shard,
  *                                   dealt by the longest-processing-time rule on each file's
  *                                   expected seconds (`assignLanes`, src/report/notebookSchedule.ts);
- *   test-plan.ts record TSV...      adds up the "<file>\t<ms>" lines of scripts/test-seconds-reporter.mjs
- *                                   per file and records the seconds in .cache/unit-tests/seconds.json.
+ *   test-plan.ts record TSV:LOG...  for each shard, adds up the "<file>\t<ms>" lines of
+ *                                   scripts/test-seconds-reporter.mjs (TSV) per file, spreads what
+ *                                   the shard's wall time (the spec report's last `ℹ duration_ms`,
+ *                                   LOG) has beyond its tests' time (module loading between files)
+ *                                   evenly over its files, and records the seconds in
+ *                                   .cache/unit-tests/seconds.json.
  *
  * Expected seconds of a file: the committed test/unit/expected-seconds.json, else (a new file)
  * the median of the files known. Only committed figures are read, so the plan is the same on every
@@ -30,8 +34,12 @@ export function expectedUnitSeconds(files: readonly string[], hints: Readonly<Re
   return known.map((s) => s ?? median);
 }
 
-/** Seconds per file from reporter lines "<file>\t<ms>" (files made relative to `root`, '/'-separated). */
-export function secondsFromReporterLines(text: string, root: string): Record<string, number> {
+/**
+ * Seconds per file of one shard from its reporter lines "<file>\t<ms>" (files made relative to
+ * `root`, '/'-separated), in tenths of a second: the file's test milliseconds plus an equal share
+ * of `shardMs − Σ test milliseconds` when the shard's wall time `shardMs` is given and larger.
+ */
+export function secondsFromReporterLines(text: string, root: string, shardMs?: number): Record<string, number> {
   const ms: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const [file, v] = line.split('\t');
@@ -40,7 +48,16 @@ export function secondsFromReporterLines(text: string, root: string): Record<str
     const rel = path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
     ms[rel] = (ms[rel] ?? 0) + x;
   }
-  return Object.fromEntries(Object.entries(ms).map(([f, x]) => [f, Math.round(x / 100) / 10]));
+  const files = Object.keys(ms);
+  const tests = files.reduce((a, f) => a + ms[f], 0);
+  const share = shardMs !== undefined && shardMs > tests && files.length > 0 ? (shardMs - tests) / files.length : 0;
+  return Object.fromEntries(files.map((f) => [f, Math.round((ms[f] + share) / 100) / 10]));
+}
+
+/** The last `ℹ duration_ms <ms>` of a node:test spec report (the whole run's wall time), or undefined. */
+export function reportDurationMs(log: string): number | undefined {
+  const all = [...log.matchAll(/^ℹ duration_ms ([0-9.]+)$/gm)];
+  return all.length ? Number(all[all.length - 1][1]) : undefined;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
@@ -52,10 +69,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     for (const lane of assignLanes(expected, Number(j))) console.log(lane.map((k) => files[k]).join('\t'));
   } else if (cmd === 'record') {
     const seconds: Record<string, number> = {};
-    for (const f of rest) if (existsSync(f)) Object.assign(seconds, secondsFromReporterLines(readFileSync(f, 'utf8'), root));
+    for (const pair of rest) {
+      const [tsv, log] = pair.split(':');
+      if (!existsSync(tsv)) continue;
+      const shardMs = log && existsSync(log) ? reportDurationMs(readFileSync(log, 'utf8')) : undefined;
+      Object.assign(seconds, secondsFromReporterLines(readFileSync(tsv, 'utf8'), root, shardMs));
+    }
     if (Object.keys(seconds).length) recordSeconds(path.join(root, UNIT_SECONDS_FILE), seconds);
   } else {
-    console.error('usage: test-plan.ts plan J FILE... | test-plan.ts record TSV...');
+    console.error('usage: test-plan.ts plan J FILE... | test-plan.ts record TSV:LOG...');
     process.exit(2);
   }
 }

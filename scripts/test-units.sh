@@ -45,5 +45,7 @@ done
 # Totals over the shards (the `ℹ tests N` ... lines each shard's report ends with).
 cat "$tmp"/shard*.log | awk '/^ℹ (tests|pass|fail|cancelled|skipped|todo) [0-9]+$/ { s[$2] += $3 } END {
   printf "unit tests, all shards: tests %d, pass %d, fail %d, cancelled %d, skipped %d, todo %d\n", s["tests"], s["pass"], s["fail"], s["cancelled"], s["skipped"], s["todo"] }'
-node --import tsx scripts/test-plan.ts record "$tmp"/seconds*.tsv || echo "(unit-test seconds not recorded; the next plan uses the committed hints)"
+records=()
+for entry in "${pids[@]}"; do k="${entry%%:*}"; records+=("$tmp/seconds$k.tsv:$tmp/shard$k.log"); done
+node --import tsx scripts/test-plan.ts record "${records[@]}" || echo "(unit-test seconds not recorded; the next plan uses the committed hints)"
 exit "$status"

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { expectedUnitSeconds, secondsFromReporterLines, UNIT_SECONDS_HINTS } from '../../../scripts/test-plan.js';
+import { expectedUnitSeconds, reportDurationMs, secondsFromReporterLines, UNIT_SECONDS_HINTS } from '../../../scripts/test-plan.js';
 import { assignLanes } from '../../../src/report/notebookSchedule.js';
 
 test('assignLanes: longest first, each job to the least-loaded lane (hand-worked), every job once', () => {
@@ -30,4 +30,12 @@ test('secondsFromReporterLines: top-level test milliseconds summed per file, rel
   const text = `${path.join(root, 'test', 'unit', 'a.test.ts')}\t1200\n${path.join(root, 'test', 'unit', 'a.test.ts')}\t349.9\n` +
     `test/unit/b.test.ts\t50\nnot a line\n\n`;
   assert.deepEqual(secondsFromReporterLines(text, root), { 'test/unit/a.test.ts': 1.5, 'test/unit/b.test.ts': 0.1 });
+  // A shard of 3,600 ms wall: the 2,000 ms beyond its tests' 1,600 are shared by its two files.
+  assert.deepEqual(secondsFromReporterLines(text, root, 3600), { 'test/unit/a.test.ts': 2.5, 'test/unit/b.test.ts': 1.1 });
+  assert.deepEqual(secondsFromReporterLines(text, root, 1000), { 'test/unit/a.test.ts': 1.5, 'test/unit/b.test.ts': 0.1 });
+});
+
+test('reportDurationMs: the last duration line of a spec report', () => {
+  assert.equal(reportDurationMs('ℹ duration_ms 12.5\n✔ x\nℹ duration_ms 4200.25\n'), 4200.25);
+  assert.equal(reportDurationMs('no summary'), undefined);
 });

@@ -21,6 +21,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isMainScript } from './isMain.js';
 import { assignLanes, readRecordedSeconds, recordSeconds } from '../src/report/notebookSchedule.js';
 
 export const UNIT_SECONDS_FILE = path.join('.cache', 'unit-tests', 'seconds.json');
@@ -60,7 +61,7 @@ export function reportDurationMs(log: string): number | undefined {
   return all.length ? Number(all[all.length - 1][1]) : undefined;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (isMainScript(import.meta.url)) {
   const [cmd, ...rest] = process.argv.slice(2);
   const root = process.cwd();
   if (cmd === 'plan') {

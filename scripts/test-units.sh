@@ -6,7 +6,8 @@
 # per file: the same tests, ~18% less CPU (307 -> 252 CPU-s measured back to back). Files are dealt
 # to the shards longest first by their committed expected seconds (scripts/test-plan.ts,
 # test/unit/expected-seconds.json), so that the shards end together; each run records its files'
-# seconds in .cache/unit-tests/seconds.json, from which the committed figures are refreshed. Each shard's report is printed when it ends (in shard order), then the totals.
+# seconds in .cache/unit-tests/seconds.json, from which the committed figures are refreshed.
+# Each shard's report is printed when it ends (in shard order), then the totals.
 # TEST_ISOLATION=process: one node:test process per file instead (TEST_CONCURRENCY at once), the
 # check that no test depends on another file's leftovers.
 set -euo pipefail

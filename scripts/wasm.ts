@@ -2,10 +2,12 @@
  * WebAssembly kernels: each `src/<area>/wasm/<name>.wat` is compiled (wabt, a dev dependency) to
  * `<name>Binary.ts` beside it, which embeds the bytes as base64 so that the kernel loads the same
  * way under node, tsx, tslab and worker threads, without a file read or a toolchain at run time.
- * `npm run build:wasm` writes them; test/unit/scripts/wasm.test.ts recompiles and compares.
+ * `npm run build:wasm` writes them; test/unit/evaluate/wasm/evaluationKernels.test.ts recompiles and
+ * compares.
  */
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { isMainScript } from './isMain.js';
 import { createRequire } from 'node:module';
 
 /** The .wat sources under src/ (sorted paths). */
@@ -43,7 +45,7 @@ export function binaryModule(file: string, bytes: Uint8Array): { path: string; s
   return { path: path.join(path.dirname(file), `${name}Binary.ts`), source };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (isMainScript(import.meta.url)) {
   for (const file of watSources()) {
     const out = binaryModule(file, await compileWat(file));
     const before = existsSync(out.path) ? readFileSync(out.path, 'utf8') : '';

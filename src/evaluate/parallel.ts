@@ -17,9 +17,10 @@
  *
  * Workers: a pool (`createEvaluationPool`) of `availableParallelism() − 1` worker threads is
  * created once and reused; the calling thread evaluates the last chunk itself while the workers
- * evaluate the others. Workers load the TypeScript sources through tsx's CommonJS API
- * (`tsx/cjs/api`, resolved from the project root), so they work the same under `node --import
- * tsx`, the `tsx` CLI and a tslab kernel. Factor and level rows reach a worker as Float64Array views
+ * evaluate the others. Workers load `evaluateCrossSections` from one CommonJS bundle of its sources
+ * (src/threads/workerBundle.ts: built once, content-addressed), or through tsx's CommonJS API when
+ * no bundle can be had, so they work the same under `node --import tsx`, the `tsx` CLI and a tslab
+ * kernel. Factor and level rows reach a worker as Float64Array views
  * of a SharedArrayBuffer: the input's own buffer when it is already shared (no copy; see
  * `shareForwardReturns` for many factors against one ForwardReturns), otherwise one copy of that
  * chunk's rows into a new shared buffer. When no worker can start (no tsx, a worker
@@ -32,6 +33,7 @@ import type { Panel } from '../panel/panel.js';
 import { evaluateCrossSections, type CrossSectionEvaluation, type CrossSectionOptions } from './crossSection.js';
 import { horizonOf, type ForwardReturns } from './forwardReturns.js';
 import type { IcByDate } from './ic.js';
+import { WORKER_LOADER, workerModules } from '../threads/workerBundle.js';
 
 /** A pool of evaluation worker threads (create once with `createEvaluationPool`, `close()` when done). */
 export interface EvaluationPool {
@@ -72,15 +74,13 @@ interface ChunkTask {
   options: CrossSectionOptions;
 }
 
-/** Worker body (CommonJS, run with `eval`): load crossSection.ts through tsx, then evaluate chunks. */
+/** Worker body (CommonJS, run with `eval`): load evaluateCrossSections (bundle or tsx), then evaluate chunks. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const path = require('node:path');
+${WORKER_LOADER}
 let evaluate;
 try {
-  const api = require(require.resolve('tsx/cjs/api', { paths: [workerData.root] }));
-  const file = path.join(workerData.root, 'src', 'evaluate', 'crossSection.ts');
-  evaluate = api.require(file, file).evaluateCrossSections;
+  evaluate = loadWorkerModules(workerData.modules).evaluateCrossSections;
   parentPort.postMessage({ ready: true });
 } catch (e) {
   parentPort.postMessage({ ready: false, error: String(e && e.message || e) });
@@ -102,7 +102,7 @@ parentPort.on('message', (task) => {
  */
 export function createEvaluationPool(options: EvaluationPoolOptions = {}): EvaluationPool {
   const size = Math.max(0, Math.floor(options.workers ?? os.availableParallelism() - 1));
-  const root = options.root ?? process.cwd();
+  const modules = size > 0 ? workerModules('evaluation', { evaluateCrossSections: 'evaluate/crossSection.ts' }, options.root ?? process.cwd()) : null;
   interface Slot { worker: Worker; busy: boolean; pending: Map<number, { resolve: (r: CrossSectionEvaluation) => void; reject: (e: Error) => void }> }
   const slots: Slot[] = [];
   let nextId = 0, closed = false;
@@ -110,7 +110,7 @@ export function createEvaluationPool(options: EvaluationPoolOptions = {}): Evalu
   for (let k = 0; k < size; k++) {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root }, execArgv: [] });
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modules }, execArgv: [] });
     } catch (e) {
       starts.push(Promise.resolve(`worker_threads could not start a worker: ${(e as Error).message}`));
       continue;

@@ -18,8 +18,8 @@
  * An error in a job is re-raised on the caller with its code; with several failing jobs, the one
  * of the lowest index (the one a serial run would meet first).
  *
- * The worker loads the TypeScript sources through tsx's CommonJS API (as the evaluation pool does)
- * and its own HiGHS. It is unref'd: it never keeps the process alive. One pool per process
+ * The worker loads the sources from one CommonJS bundle (src/threads/workerBundle.ts; through tsx's
+ * CommonJS API when no bundle can be had), as the evaluation pool does, and its own HiGHS. It is unref'd: it never keeps the process alive. One pool per process
  * (`createWalkPool`), passed in through the model context; `close()` stops it.
  */
 import os from 'node:os';
@@ -30,6 +30,7 @@ import type { Solver } from '../portfolio/optimizer.js';
 import { walkAllocator, type WalkResult } from '../portfolio/walk.js';
 import { allocatorFor } from './allocators.js';
 import type { AllocatorSpec } from './spec.js';
+import { WORKER_LOADER, workerModules } from '../threads/workerBundle.js';
 
 /** One walk: what `walkAllocator` needs besides the returns panel, in plain data. */
 export interface WalkJob {
@@ -65,18 +66,20 @@ export interface WalkPool {
 
 const STATE_STARTING = 0, STATE_READY = 1, STATE_FAILED = 2;
 
+/** What the walk worker loads (one bundle, so the two share their modules, as under tsx). */
+const WALK_EXPORTS = { runWalkJob: 'model/walkPool.ts', loadSolver: 'portfolio/optimizer.ts' } as const;
+
 /** Worker body (CommonJS, run with `eval`). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const path = require('node:path');
+${WORKER_LOADER}
 const state = new Int32Array(workerData.state);
 const port = workerData.port;
 let runWalkJob, solver;
 const start = (async () => {
-  const api = require(require.resolve('tsx/cjs/api', { paths: [workerData.root] }));
-  const load = (rel) => { const file = path.join(workerData.root, 'src', ...rel.split('/')); return api.require(file, file); };
-  runWalkJob = load('model/walkPool.ts').runWalkJob;
-  solver = await load('portfolio/optimizer.ts').loadSolver();
+  const loaded = loadWorkerModules(workerData.modules);
+  runWalkJob = loaded.runWalkJob;
+  solver = await loaded.loadSolver();
 })();
 start.then(() => { Atomics.store(state, 0, ${STATE_READY}); }, (e) => { Atomics.store(state, 0, ${STATE_FAILED}); port.postMessage({ startError: String(e && e.message || e) }); });
 port.on('message', async (m) => {
@@ -119,15 +122,15 @@ export interface WalkPoolOptions {
  * or when no worker can be created, the pool walks everything on the calling thread (`fallback`).
  */
 export function createWalkPool(options: WalkPoolOptions = {}): WalkPool {
-  const root = options.root ?? process.cwd();
   const state = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker | undefined, port: MessagePort | undefined, fallback: string | null = null;
   if (os.availableParallelism() < 2) {
     fallback = 'one core';
   } else {
     try {
+      const modules = workerModules('walks', WALK_EXPORTS, options.root ?? process.cwd());
       const channel = new MessageChannel();
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root, state: state.buffer, port: channel.port2 }, transferList: [channel.port2], execArgv: [] });
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modules, state: state.buffer, port: channel.port2 }, transferList: [channel.port2], execArgv: [] });
       worker.unref();
       worker.on('error', () => Atomics.store(state, 0, STATE_FAILED));
       worker.on('exit', () => Atomics.store(state, 0, STATE_FAILED));

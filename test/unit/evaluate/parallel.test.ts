@@ -68,6 +68,22 @@ test('parallel evaluation: top-k groups, cap weights, average ties, a subset of 
   await same(factor, fr, { groups: false, ic: true, rankIc: false, horizons: [1] });
 });
 
+test('workers that load the sources through tsx (no bundle) give the same numbers, bit for bit', async () => {
+  const { prices, factor } = awkwardMarket(36, 60, 50, true);
+  const fr = forwardReturnsFromPrices(prices, { horizons: [1, 5], periodsPerYear: 252 });
+  const prev = process.env.ROTATION_WORKER_BUNDLE;
+  process.env.ROTATION_WORKER_BUNDLE = '0';
+  const viaTsx = createEvaluationPool({ workers: 1 });
+  if (prev === undefined) delete process.env.ROTATION_WORKER_BUNDLE; else process.env.ROTATION_WORKER_BUNDLE = prev;
+  try {
+    const { parallel, ...rest } = await evaluateCrossSectionsParallel(factor, fr, { groups: { quantiles: 5 } }, viaTsx);
+    assert.deepEqual(parallel, { chunks: 2, workers: 1, fallback: null });
+    assert.deepStrictEqual(rest, evaluateCrossSections(factor, fr, { groups: { quantiles: 5 } }));
+  } finally {
+    await viaTsx.close();
+  }
+});
+
 test('parallel evaluation falls back to the calling thread, and says why, with no worker; errors are the one-thread ones', async () => {
   const { prices, factor } = randomMarket(34, 30, 20);
   const fr = forwardReturnsFromPrices(prices, { horizons: [1, 5], periodsPerYear: 252 });

@@ -29,7 +29,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { RotationError } from '../errors.js';
 import { createPanel, type Panel } from '../panel/panel.js';
 import { countLoss, newLossReport, type LossReport } from './loss.js';
@@ -87,7 +87,10 @@ export async function readWorkbook(file: string): Promise<Workbook> {
       { file: source, firstBytes: head },
       'read it as a CSV (readCsv / the CSV loaders), or export a real .xlsx from the vendor terminal');
   }
-  const book = new ExcelJS.Workbook();
+  // exceljs is loaded here, on the first workbook, not when this module is imported: it costs
+  // ~19 MB of memory, which a run that reads no workbook (the simulator, CSV data) should not pay.
+  const { default: Excel } = await import('exceljs');
+  const book = new Excel.Workbook();
   try {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {

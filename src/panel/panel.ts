@@ -15,16 +15,37 @@ export interface Panel {
   readonly values: Float64Array;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Days in month `mo` (1–12) of year `y`, Gregorian: February has 29 days when y % 4 = 0 and (y % 100 ≠ 0 or y % 400 = 0). */
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+}
 
-/** True when `s` is a real calendar date written yyyy-mm-dd (2023-02-30 is rejected). */
+/** The digit 0–9 at s[i], or −1. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * True when `s` is a real calendar date written yyyy-mm-dd (2023-02-30 is rejected). Checked by
+ * character codes, without a regular expression or a Date (it runs for every date of every
+ * panel). Years 0000–0099 take the leap rule of 1900–1999, as `Date.UTC` reads them (so 0000-02-29
+ * is rejected); a unit test compares this with the regular-expression-and-Date definition.
+ */
 export function isIsoDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  if (typeof s !== 'string' || s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = digitAt(s, i);
+    if (c < 0) return false;
+    y = y * 10 + c;
+  }
+  const m1 = digitAt(s, 5), m2 = digitAt(s, 6), d1 = digitAt(s, 8), d2 = digitAt(s, 9);
+  if (m1 < 0 || m2 < 0 || d1 < 0 || d2 < 0) return false;
+  const mo = m1 * 10 + m2, d = d1 * 10 + d2;
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= dim;
+  return d <= daysInMonth(y < 100 ? y + 1900 : y, mo);
 }
 
 /**

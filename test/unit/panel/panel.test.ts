@@ -23,6 +23,28 @@ test('isIsoDate accepts real dates and rejects impossible ones', () => {
   assert.ok(!isIsoDate('20230101'));
 });
 
+/** The definition isIsoDate replaced (regular expression, then Date.UTC's days in month): the reference. */
+function isIsoDateByDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+test('isIsoDate equals the regular-expression-and-Date definition: every day 00..32 of every month 00..13 of century, leap and quirk years, and malformed strings', () => {
+  const cases: string[] = [];
+  for (const y of ['0000', '0001', '0004', '0099', '0100', '0400', '1899', '1900', '1996', '2000', '2023', '2024', '2100', '2400', '9999']) {
+    for (let mo = 0; mo <= 13; mo++) for (let d = 0; d <= 32; d++) cases.push(`${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  }
+  cases.push('', '2024-01-3', '2024-01-311', '2024/01/31', '2024-01-31 ', ' 2024-01-31', '2024-01-31\n', '２０２４-01-31', '2024-0a-31',
+    '2024-01-3a', 'abcd-01-31', '2024_01-31', '2024-01_31', '+024-01-31', '-024-01-31', '2024-1-31', '2024--1-31', '2024-01--1');
+  for (const s of cases) assert.equal(isIsoDate(s), isIsoDateByDate(s), s);
+  assert.equal(isIsoDate('0000-02-29'), false); // Date.UTC reads year 0 as 1900
+  assert.equal(isIsoDate('2000-02-29'), true);
+  assert.equal(isIsoDate(20240131 as unknown as string), false);
+});
+
 test('createPanel builds a date-major panel', () => {
   const p = panel(D, A, [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(p.dates, D);

@@ -11,7 +11,8 @@
  *     min/max per bucket, so peaks and troughs survive; stacked areas keep every k-th point);
  *   - an x array repeated across traces of one chart is written once (chartHtml).
  */
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -43,13 +44,46 @@ export const DEFAULT_DIGITS = 4;
 export const DEFAULT_MAX_POINTS = 500;
 
 /**
+ * base64(gzip level 9 of `text`), kept in `<project root>/.cache/plotly/<key>.b64` with key = 16 hex
+ * of SHA-256(zlib version, level, text): compressing the 4.8 MB bundle costs ~0.1–0.2 CPU-s in
+ * every process that writes a report, reading the kept copy a few milliseconds. zlib gives the
+ * same bytes for the same input, level and version, so the output is unchanged. The file's first
+ * line is the SHA-256 of the rest, checked on every read (a damaged or edited copy is compressed
+ * and written again). Without a writable cache folder (or with ROTATION_PLOTLY_CACHE=0) it
+ * compresses every time.
+ */
+function gzipBase64Cached(text: string): string {
+  const compress = (): string => gzipSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64');
+  if (process.env.ROTATION_PLOTLY_CACHE === '0') return compress();
+  const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+  const key = createHash('sha256').update(`zlib ${process.versions.zlib} level 9\n`).update(text).digest('hex').slice(0, 16);
+  const dir = path.join(projectRoot(), '.cache', 'plotly');
+  const file = path.join(dir, `${key}.b64`);
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8');
+    const nl = kept.indexOf('\n');
+    if (nl === 64 && kept.slice(0, nl) === sha(kept.slice(nl + 1))) return kept.slice(nl + 1);
+  }
+  const b64 = compress();
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, `${sha(b64)}\n${b64}`);
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+  return b64;
+}
+
+/**
  * The `<script>` that defines `window.Plotly` from the local bundle, once per page: the bundle
  * gzip-compressed and base64-encoded, inflated in the browser (DecompressionStream('gzip')) and
  * run as an inline script; `if (!window.Plotly)` skips it when plotly is already there.
  * Byte-stable (gzip with mtime 0). Charts poll for window.Plotly, so the asynchronous load is safe.
  */
 export function plotlyLibraryHtml(bundle = readFileSync(plotlyBundlePath(), 'utf8')): string {
-  const b64 = gzipSync(Buffer.from(bundle, 'utf8'), { level: 9 }).toString('base64');
+  const b64 = gzipBase64Cached(bundle);
   return '<script type="text/javascript">if (!window.Plotly) {'
     + 'window.__rotationPlotly=window.__rotationPlotly||(function(){'
     + `var b="${b64}";`

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { chartHtml, compactFigure, downsampleIndices, plotlyLibraryHtml, plotlyMimePayload } from '../../../src/report/plotly.js';
 import { lineChart, stackedAreaChart } from '../../../src/report/figures.js';
@@ -13,6 +16,38 @@ test('plotlyLibraryHtml: the bundle gzip+base64 inside one window.Plotly guard, 
   assert.equal(gunzipSync(Buffer.from(b64, 'base64')).toString('utf8'), bundle);
   assert.equal(html.split('if (!window.Plotly)').length - 1, 1);
   assert.match(html, /DecompressionStream\("gzip"\)/);
+});
+
+test('plotlyLibraryHtml keeps the compressed bundle in .cache/plotly: the same bytes as compressing, read back, a damaged copy replaced, off with ROTATION_PLOTLY_CACHE=0', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'plotly-cache-'));
+  const prevRoot = process.env.ROTATION_PROJECT_ROOT, prevOff = process.env.ROTATION_PLOTLY_CACHE;
+  const restore = (k: string, v: string | undefined) => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
+  try {
+    process.env.ROTATION_PROJECT_ROOT = root;
+    const bundle = 'window.Plotly = {}; /* ' + 'y'.repeat(3000) + ' */';
+    process.env.ROTATION_PLOTLY_CACHE = '0';
+    const uncached = plotlyLibraryHtml(bundle);
+    assert.throws(() => readdirSync(path.join(root, '.cache')), 'nothing written when off');
+    delete process.env.ROTATION_PLOTLY_CACHE;
+    assert.equal(plotlyLibraryHtml(bundle), uncached, 'first call: compressed and written');
+    const dir = path.join(root, '.cache', 'plotly');
+    const [file] = readdirSync(dir);
+    assert.match(file, /^[0-9a-f]{16}\.b64$/);
+    const kept = readFileSync(path.join(dir, file), 'utf8');
+    assert.ok(uncached.includes(`var b="${kept.slice(65)}"`));
+    assert.equal(plotlyLibraryHtml(bundle), uncached, 'read back');
+    writeFileSync(path.join(dir, file), kept.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+    assert.equal(plotlyLibraryHtml(bundle), uncached, 'an edited copy fails its checksum and is replaced');
+    assert.equal(readFileSync(path.join(dir, file), 'utf8'), kept);
+    writeFileSync(path.join(dir, file), 'not base64 <html>');
+    assert.equal(plotlyLibraryHtml(bundle), uncached, 'a damaged copy is replaced');
+    assert.equal(plotlyLibraryHtml(bundle + ' '), (() => { process.env.ROTATION_PLOTLY_CACHE = '0'; const h = plotlyLibraryHtml(bundle + ' '); delete process.env.ROTATION_PLOTLY_CACHE; return h; })(), 'another text, another key');
+    assert.equal(readdirSync(dir).length, 2);
+  } finally {
+    restore('ROTATION_PROJECT_ROOT', prevRoot);
+    restore('ROTATION_PLOTLY_CACHE', prevOff);
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('downsampleIndices: short series untouched; min and max of every bucket kept, first and last kept; stacked: every k-th', () => {

@@ -128,7 +128,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       s.outDir = path.resolve(opts.out, outputFolderName(opts.data, s.ds.name));
       s.lock = acquireOutputLock(s.outDir, { command: `run --data ${opts.data}` });
       s.solver = await loadSolver();
-      // Many industries: a walk worker starts now and loads while the factors are computed (defaultWalkPool).
+      // From 20 industries: a walk worker starts now and loads while the factors are computed (defaultWalkPool).
       walkPool = defaultWalkPool(s.ds.industries.length);
       s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries, walkPool });
     } },

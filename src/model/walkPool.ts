@@ -194,11 +194,14 @@ export function createWalkPool(options: WalkPoolOptions = {}): WalkPool {
 
 /**
  * Industries from which the CLI walks on two threads by default. Below it the walks are short and
- * their cost is mostly compiling code (JavaScript and HiGHS WebAssembly), which a second thread
- * pays a second time: on the 30-industry default market the pool moved the allocation stage from
- * 3.2 s to 3.1-3.4 s and added ~1 CPU-s; at 300 industries it took the stage from 12.8 s to 8.2 s.
+ * a second thread's start-up (the worker's bundle, its own HiGHS and V8's compilation of both) is
+ * not repaid. Since the worker loads one bundle instead of its sources through tsx, the 30-industry
+ * markets gain: `rotation run` median wall −9% on the default simulator and −10% on CITIC L1
+ * (farm-bench, 5–6 alternating pairs, ROTATION_WALK_WORKERS=1 against =0), CPU +0.5–1%, peak
+ * memory +27–30 MB; at 300 industries the stages fell from 12.8 s to 8.2 s. Fewer than 20
+ * industries was not measured, so the pool stays off there.
  */
-export const WALK_POOL_MIN_INDUSTRIES = 100;
+export const WALK_POOL_MIN_INDUSTRIES = 20;
 
 /**
  * The pool the CLI uses for a dataset of `industries` industries: a worker from

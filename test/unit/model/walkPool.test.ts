@@ -65,7 +65,7 @@ test('the CLI\'s pool: a worker from WALK_POOL_MIN_INDUSTRIES industries on; ROT
   const saved = process.env.ROTATION_WALK_WORKERS;
   try {
     delete process.env.ROTATION_WALK_WORKERS;
-    assert.equal(defaultWalkPool(30), undefined);
+    assert.equal(defaultWalkPool(WALK_POOL_MIN_INDUSTRIES - 1), undefined);
     const big = defaultWalkPool(WALK_POOL_MIN_INDUSTRIES);
     assert.ok(big, 'a pool at the threshold');
     await big.close();

@@ -63,3 +63,14 @@ test('missing inputs are named', () => {
   const noFund = { ...ds, stocks: { ...ds.stocks!, fundamentals: undefined } };
   assert.deepEqual(throwsCode(() => npYoyQ.compute(noFund, dates), 'FACTOR_MISSING_INPUT').where.missing, ['fundamentals']);
 });
+
+test('a field that is not a number counts as missing, exactly as NaN does (the typed column keeps that)', () => {
+  const fund = ds.stocks!.fundamentals!;
+  const withValue = (r: number, v: unknown) => ({ ...ds, stocks: { ...ds.stocks!, fundamentals: fund.map((x, k) => (k === r ? { ...x, netProfit: v as number } : x)) } });
+  const base = npYoyQ.compute(ds, dates).panel;
+  // a report whose net profit enters some sum: NaN there changes the factor
+  const r = fund.findIndex((_, k) => { try { assert.notDeepStrictEqual(npYoyQ.compute(withValue(k, NaN), dates).panel, base); return true; } catch { return false; } });
+  assert.ok(r >= 0);
+  const nan = npYoyQ.compute(withValue(r, NaN), dates).panel;
+  for (const v of [null, undefined, '20', true]) assert.deepStrictEqual(npYoyQ.compute(withValue(r, v), dates).panel, nan, String(v));
+});

@@ -93,7 +93,8 @@ function buildBundle(dir: string, name: string, root: string, entry: string): st
     absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', packages: 'external',
     metafile: true, write: false, logLevel: 'silent', legalComments: 'none',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('<') && !f.endsWith('-entry.ts')).sort();
+  // The entry (stdin) is hashed as text; the files it reaches are the inputs.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== `${name}-entry.ts` && !f.startsWith('<')).sort();
   const hash = bundleHash(root, esbuild.version, entry, inputs);
   if (hash === null) throw new Error('a bundled source file disappeared while building');
   mkdirSync(dir, { recursive: true });

@@ -25,9 +25,9 @@ type NumField = 'revenue' | 'netProfit' | 'grossProfit' | 'operatingCashFlow' | 
 
 /**
  * One numeric field of every fundamental record as a column (column[r] = records[r][field], NaN
- * where the field is not a number), cached per call: the aggregation loops read it per member,
- * month and term, and a typed column is read far faster than a property looked up by name on
- * each record. Values are unchanged, so the sums are the same bit for bit.
+ * where the field is not a number), cached in the factor context: the aggregation loops read it
+ * per member, month and term, and a typed column is read far faster than a property looked up by
+ * name on each record. Values are unchanged, so the sums are the same bit for bit.
  */
 function recordColumn(ctx: FactorContext, records: readonly FundamentalRecord[], field: NumField): Float64Array {
   return cached(ctx.cache, `fundColumn:${field}`, () => {

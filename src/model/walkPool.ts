@@ -18,9 +18,10 @@
  * An error in a job is re-raised on the caller with its code; with several failing jobs, the one
  * of the lowest index (the one a serial run would meet first).
  *
- * The worker loads the sources from one CommonJS bundle (src/threads/workerBundle.ts; through tsx's
- * CommonJS API when no bundle can be had), as the evaluation pool does, and its own HiGHS. It is unref'd: it never keeps the process alive. One pool per process
- * (`createWalkPool`), passed in through the model context; `close()` stops it.
+ * The worker loads the sources from one CommonJS bundle (src/threads/workerBundle.ts; through
+ * tsx's CommonJS API when no bundle can be had), as the evaluation pool does, and its own HiGHS.
+ * It is unref'd: it never keeps the process alive. One pool per process (`createWalkPool`), passed
+ * in through the model context; `close()` stops it.
  */
 import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';

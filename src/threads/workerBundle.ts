@@ -18,14 +18,16 @@
  *   folder is under the project root and not under ROTATION_CACHE_DIR.
  * - **Safe under concurrent processes.** Files are written under a temporary name and renamed
  *   (atomic on one file system); the bundle is written before its manifest.
- * - **Optional.** When esbuild cannot be loaded, the sources are not under `root`, the folder is not
- *   writable, or ROTATION_WORKER_BUNDLE=0, `bundle` is null with the reason, and the worker loads
- *   the same exports through tsx (`WORKER_LOADER` does either). The numbers are the same on both
- *   paths (each pool's tests compare its results with the calling thread's, bit for bit).
+ * - **Built in a child process.** esbuild's API and its build never enter the calling process's
+ *   memory (a notebook kernel, a benchmark measuring its own peak); it reads the finished bundle.
+ * - **Optional.** When esbuild cannot run or fails, the sources are not under `root`, the folder
+ *   is not writable, or ROTATION_WORKER_BUNDLE=0, `bundle` is null with the reason, and the worker
+ *   loads the same exports through tsx (`WORKER_LOADER` does either). The numbers are the same on
+ *   both paths (each pool's tests compare its results with the calling thread's, bit for bit).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 /** What a worker needs to load its exports: `workerData.modules` for `loadWorkerModules`. */
@@ -84,23 +86,41 @@ function cachedBundle(dir: string, name: string, root: string, entry: string): s
   return bundleHash(root, m.esbuild, entry, m.inputs) === m.hash && existsSync(file) ? file : null;
 }
 
-/** Build the bundle with esbuild, write it and its manifest, and delete older bundles of `name`. */
-function buildBundle(dir: string, name: string, root: string, entry: string): string {
-  const requireFromRoot = createRequire(path.join(root, 'package.json'));
-  const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
+/**
+ * The esbuild run of `buildBundle`, in a child process (CommonJS source for `node -e`; argv: root,
+ * name, entry; prints JSON { version, text, inputs }): esbuild's JavaScript API and its build
+ * stay out of the calling process's memory (a long-lived notebook kernel, a benchmark measuring
+ * its own peak), which only ever reads the finished bundle.
+ */
+const BUILD_SCRIPT = `
+const [root, name, entry] = process.argv.slice(1);
+try {
+  const esbuild = require(require.resolve('esbuild', { paths: [root] }));
   const result = esbuild.buildSync({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: `${name}-entry.ts` },
+    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: name + '-entry.ts' },
     absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', packages: 'external',
     metafile: true, write: false, logLevel: 'silent', legalComments: 'none',
   });
-  // The entry (stdin) is hashed as text; the files it reaches are the inputs.
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== `${name}-entry.ts` && !f.startsWith('<')).sort();
-  const hash = bundleHash(root, esbuild.version, entry, inputs);
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f !== name + '-entry.ts' && !f.startsWith('<')).sort();
+  process.stdout.write(JSON.stringify({ version: esbuild.version, text: result.outputFiles[0].text, inputs }));
+} catch (e) {
+  process.stderr.write(String(e && e.message || e).split('\\n').slice(0, 3).join(' '));
+  process.exitCode = 1;
+}
+`;
+
+/** Build the bundle with esbuild (in a child process), write it and its manifest, and delete older bundles of `name`. */
+function buildBundle(dir: string, name: string, root: string, entry: string): string {
+  const run = spawnSync(process.execPath, ['-e', BUILD_SCRIPT, root, name, entry], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`esbuild could not bundle the sources: ${(run.stderr || run.error?.message || `exit ${run.status}`).trim()}`);
+  const built = JSON.parse(run.stdout) as { version: string; text: string; inputs: string[] };
+  // The entry is hashed as text; the files it reaches are the inputs.
+  const hash = bundleHash(root, built.version, entry, built.inputs);
   if (hash === null) throw new Error('a bundled source file disappeared while building');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}-${hash}.cjs`);
-  writeAtomically(file, result.outputFiles[0].text);
-  writeAtomically(path.join(dir, `${name}.json`), JSON.stringify({ esbuild: esbuild.version, entry, hash, inputs } satisfies Manifest));
+  writeAtomically(file, built.text);
+  writeAtomically(path.join(dir, `${name}.json`), JSON.stringify({ esbuild: built.version, entry, hash, inputs: built.inputs } satisfies Manifest));
   for (const f of readdirSync(dir)) {
     if (f.startsWith(`${name}-`) && f.endsWith('.cjs') && f !== path.basename(file)) rmSync(path.join(dir, f), { force: true });
   }

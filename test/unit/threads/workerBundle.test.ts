@@ -80,11 +80,20 @@ test('without a bundle the worker loads the same exports through tsx, and the re
   }
 });
 
-test('a missing source or an unwritable cache folder gives no bundle and says why; it never throws', () => {
+test('a missing source, a source esbuild cannot parse, no esbuild, or an unwritable cache folder: no bundle, the reason given, never a throw', () => {
   const root = tinyProject(2);
   const missing = workerModules('tiny', { scale: 'nowhere.ts' }, root);
   assert.equal(missing.bundle, null);
   assert.match(missing.fallback ?? '', /not under/);
+  writeFileSync(path.join(root, 'src', 'bad.ts'), 'export const scale = (x: number) => x *;\n');
+  const broken = workerModules('tiny', { scale: 'bad.ts' }, root);
+  assert.equal(broken.bundle, null);
+  assert.match(broken.fallback ?? '', /^no worker bundle: esbuild could not bundle the sources/);
+  const bare = mkdtempSync(path.join(os.tmpdir(), 'worker-bundle-bare-'));
+  roots.push(bare);
+  mkdirSync(path.join(bare, 'src'));
+  writeFileSync(path.join(bare, 'src', 'a.ts'), 'export const scale = (x: number) => x;\n');
+  assert.match(workerModules('tiny', { scale: 'a.ts' }, bare).fallback ?? '', /esbuild could not bundle.*esbuild/, 'no esbuild under the root');
   writeFileSync(path.join(root, '.cache'), 'a file where the folder should be');
   const unwritable = workerModules('tiny', { scale: 'a.ts' }, root);
   assert.equal(unwritable.bundle, null);

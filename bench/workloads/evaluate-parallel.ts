@@ -20,5 +20,5 @@ await runWorkload('evaluate-parallel', async () => {
   const ev = await evaluateCrossSectionsParallel(factor, fr, { ic: false, rankIc: true, groups: { quantiles: 5 }, turnover: true }, pool);
   await pool.close();
   const p = ev.parallel;
-  return `${evaluateSummary(ev)} chunks=${p.chunks} workers=${p.workers}${p.fallback ? ` fallback="${p.fallback}"` : ''}`;
+  return `${evaluateSummary(ev)} chunks=${p.chunks} workers=${p.workers} sources="${pool.sources}"${p.fallback ? ` fallback="${p.fallback}"` : ''}`;
 }, { wall_s: 0.6, cpu_s: 1.0, peak_rss_mb: 300 });

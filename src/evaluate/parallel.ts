@@ -41,6 +41,8 @@ export interface EvaluationPool {
   readonly size: number;
   /** Resolves to the number of workers that started, and why none did (null when some did). */
   readonly ready: Promise<{ workers: number; fallback: string | null }>;
+  /** How the workers load their sources: 'bundle' (src/threads/workerBundle.ts), or 'tsx (<why no bundle>)'; 'none' without workers. */
+  readonly sources: string;
   /** Stop every worker; the pool cannot be used afterwards. */
   close(): Promise<void>;
   /** @internal run one chunk on a worker. */
@@ -148,6 +150,7 @@ export function createEvaluationPool(options: EvaluationPoolOptions = {}): Evalu
   return {
     size,
     ready,
+    sources: modules === null ? 'none' : modules.bundle !== null ? 'bundle' : `tsx (${modules.fallback})`,
     async close() {
       closed = true;
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));

@@ -75,6 +75,8 @@ test('workers that load the sources through tsx (no bundle) give the same number
   process.env.ROTATION_WORKER_BUNDLE = '0';
   const viaTsx = createEvaluationPool({ workers: 1 });
   if (prev === undefined) delete process.env.ROTATION_WORKER_BUNDLE; else process.env.ROTATION_WORKER_BUNDLE = prev;
+  assert.equal(viaTsx.sources, 'tsx (ROTATION_WORKER_BUNDLE=0)');
+  assert.equal(pool.sources, 'bundle');
   try {
     const { parallel, ...rest } = await evaluateCrossSectionsParallel(factor, fr, { groups: { quantiles: 5 } }, viaTsx);
     assert.deepEqual(parallel, { chunks: 2, workers: 1, fallback: null });
@@ -89,6 +91,7 @@ test('parallel evaluation falls back to the calling thread, and says why, with n
   const fr = forwardReturnsFromPrices(prices, { horizons: [1, 5], periodsPerYear: 252 });
   const want = evaluateCrossSections(factor, fr);
   const none = createEvaluationPool({ workers: 0 });
+  assert.equal(none.sources, 'none');
   const a = await evaluateCrossSectionsParallel(factor, fr, {}, none);
   assert.match(a.parallel.fallback ?? '', /0 workers/);
   const broken = createEvaluationPool({ workers: 1, root: path.join(os.tmpdir(), 'no-such-project-root') });

@@ -11,12 +11,13 @@
  *     min/max per bucket, so peaks and troughs survive; stacked areas keep every k-th point);
  *   - an x array repeated across traces of one chart is written once (chartHtml).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectRoot } from '../data/paths.js';
+import { writeFileAtomic } from './csv.js';
 
 export type Trace = Record<string, unknown>;
 
@@ -65,13 +66,10 @@ function gzipBase64Cached(text: string): string {
     if (nl === 64 && kept.slice(0, nl) === sha(kept.slice(nl + 1))) return kept.slice(nl + 1);
   }
   const b64 = compress();
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, `${sha(b64)}\n${b64}`);
-    renameSync(tmp, file);
+    writeFileAtomic(file, `${sha(b64)}\n${b64}`);
   } catch {
-    rmSync(tmp, { force: true });
+    // not writable: compress again next time
   }
   return b64;
 }

@@ -16,8 +16,8 @@
  *   changed; an edit to any of them builds a new bundle. Packages stay outside the bundle
  *   (`packages: 'external'`) and are `require`d from the project's node_modules, which is why the
  *   folder is under the project root and not under ROTATION_CACHE_DIR.
- * - **Safe under concurrent processes.** Files are written under a temporary name and renamed
- *   (atomic on one file system); the bundle is written before its manifest.
+ * - **Safe under concurrent processes.** Files are written with `writeFileAtomic` (a temporary
+ *   name renamed over the file, atomic on one file system); the bundle before its manifest.
  * - **Built in a child process.** esbuild's API and its build never enter the calling process's
  *   memory (a notebook kernel, a benchmark measuring its own peak); it reads the finished bundle.
  * - **Optional.** When esbuild cannot run or fails, the sources are not under `root`, the folder
@@ -25,10 +25,11 @@
  *   loads the same exports through tsx (`WORKER_LOADER` does either). The numbers are the same on
  *   both paths (each pool's tests compare its results with the calling thread's, bit for bit).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { writeFileAtomic } from '../report/csv.js';
 
 /** What a worker needs to load its exports: `workerData.modules` for `loadWorkerModules`. */
 export interface WorkerModules {
@@ -63,16 +64,6 @@ function bundleHash(root: string, esbuildVersion: string, entry: string, inputs:
     h.update(`\n${f}\n`).update(readFileSync(p));
   }
   return h.digest('hex').slice(0, 16);
-}
-
-function writeAtomically(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }
 
 /** The cached bundle when its manifest's inputs are unchanged, else null. */
@@ -117,10 +108,9 @@ function buildBundle(dir: string, name: string, root: string, entry: string): st
   // The entry is hashed as text; the files it reaches are the inputs.
   const hash = bundleHash(root, built.version, entry, built.inputs);
   if (hash === null) throw new Error('a bundled source file disappeared while building');
-  mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}-${hash}.cjs`);
-  writeAtomically(file, built.text);
-  writeAtomically(path.join(dir, `${name}.json`), JSON.stringify({ esbuild: built.version, entry, hash, inputs: built.inputs } satisfies Manifest));
+  writeFileAtomic(file, built.text);
+  writeFileAtomic(path.join(dir, `${name}.json`), JSON.stringify({ esbuild: built.version, entry, hash, inputs: built.inputs } satisfies Manifest));
   for (const f of readdirSync(dir)) {
     if (f.startsWith(`${name}-`) && f.endsWith('.cjs') && f !== path.basename(file)) rmSync(path.join(dir, f), { force: true });
   }

@@ -10,7 +10,7 @@
  *   (`runChild`) the child's own CPU seconds;
  * - peak_rss_mb: the peak resident set size of the process that did the work, setup included:
  *   this process's process.resourceUsage().maxRSS, or, for a child, the maxRSS the child reports
- *   for itself at exit (bench/childUsage.ts), never the parent's;
+ *   for itself at exit (bench/childUsage.mjs), never the parent's;
  * - targets: `target_<figure><=<limit>:ok|MISS` for each target the workload declares.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -73,7 +73,7 @@ export async function runWorkload<S>(name: string, setup: () => S | Promise<S>,
   console.log(`bench ${name} ${figs}${verdicts ? ` ${verdicts}` : ''}${r.detail ? ` ${r.detail}` : ''}`);
 }
 
-/** A child process's own accounting, reported by bench/childUsage.ts at its exit. */
+/** A child process's own accounting, reported by bench/childUsage.mjs at its exit. */
 export interface ChildUsage {
   status: number | null;
   stdout: string;
@@ -86,16 +86,18 @@ export interface ChildUsage {
 }
 
 /**
- * Run `node --import tsx --import bench/childUsage.ts <args>` and return its own CPU seconds and
- * peak memory (written by the child to a temp file at exit), with its output. Throws when the
- * child did not report (it crashed before exit handlers ran).
+ * Run `node --import tsx --import bench/childUsage.mjs <args>` (without `--import tsx` when
+ * `tsx` is false: a JavaScript entry such as bin/rotation.mjs, measured as a user runs it) and
+ * return its own CPU seconds and peak memory (written by the child to a temp file at exit), with
+ * its output. Throws when the child did not report (it crashed before exit handlers ran).
  */
-export function runChild(args: string[], options: SpawnSyncOptions = {}): ChildUsage {
+export function runChild(args: string[], options: SpawnSyncOptions = {}, tsx = true): ChildUsage {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-usage-'));
   const file = path.join(dir, 'usage.json');
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', path.join(process.cwd(), 'bench', 'childUsage.ts'), ...args],
+    const preload = [...(tsx ? ['--import', 'tsx'] : []), '--import', path.join(process.cwd(), 'bench', 'childUsage.mjs')];
+    const r = spawnSync(process.execPath, [...preload, ...args],
       { encoding: 'utf8', ...options, env: { ...process.env, ...(options.env ?? {}), BENCH_USAGE_FILE: file } });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     let u: { cpu_s: number; peak_rss_mb: number };

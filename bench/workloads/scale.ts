@@ -110,7 +110,7 @@ if (kind === 'evaluate') {
   const n = 75 * Number(multiple);
   await runWorkload(`scale-industries x=${multiple}`, () => syntheticIndustryExport(n), (dir) => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'bench-industries-out-'));
-    const r = runChild([path.join('src', 'cli', 'main.ts'), 'run', '--quiet', '--data', dir, '--out', out], { cwd: process.cwd() });
+    const r = runChild([path.join('bin', 'rotation.mjs'), 'run', '--quiet', '--data', dir, '--out', out], { cwd: process.cwd() }, false);
     rmSync(out, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
     if (r.status !== 0) throw new Error(`rotation run failed: ${r.stderr}`);

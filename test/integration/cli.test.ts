@@ -12,8 +12,8 @@ import path from 'node:path';
 import { hasSharedData } from '../../src/data/paths.js';
 
 const root = process.cwd();
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const cli = (...args: string[]) => spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+/** `rotation <args>` as `npm run rotation` runs it: bin/rotation.mjs (the CLI from its cached bundle). */
+const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/rotation.mjs', ...args], { cwd: root, encoding: 'utf8' });
 
 test('help and usage errors', () => {
   const help = cli('--help');

@@ -18,7 +18,7 @@ import type { LoadOptions } from '../data/citic.js';
 import type { DataOptions } from './dataOptions.js';
 import { leaderboardAt } from '../studies/factorTesting.js';
 import type { FactorStudy } from '../model/evidence.js';
-import { modelContext, type ModelContext } from '../model/context.js';
+import { industryLevelContext, modelContext, type ModelContext } from '../model/context.js';
 import { modelScore } from '../model/score.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { ModelRun } from '../model/run.js';
@@ -156,6 +156,10 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         { step: 'winsorize', method: 'mad', k: 3 }, { step: 'standardize', method: 'zscore' }, ...(cap ? [{ step: 'neutralize' as const, cap: true }] : []),
       ], cap ? { cap } : {});
       add('preprocessing.csv', toCsv(preprocessingRows(batch, pre)));
+      // The stages below read the industry level only: keep the factor studies of every spec's
+      // calendar and drop the stock-level data (~200 MB of the default market) before the walks.
+      s.ctx = industryLevelContext(s.ctx!, [...new Set(s.specs!.map((spec) => spec.calendar.frequency))]);
+      s.ds = s.ctx.ds;
     } },
     { name: 'causal composite score of the model spec', run: () => {
       s.score = modelScore(s.specs![0], s.ctx!).score;

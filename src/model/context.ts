@@ -4,6 +4,8 @@
  */
 import { createPanel, type Panel } from '../panel/panel.js';
 import type { MarketDataset } from '../data/types.js';
+import { industryLevelDataset } from '../data/industryLevel.js';
+import { RotationError } from '../errors.js';
 import type { Solver } from '../portfolio/optimizer.js';
 import type { WalkResult } from '../portfolio/walk.js';
 import type { GapPolicy } from '../backtest/types.js';
@@ -89,6 +91,34 @@ export function modelContext(ds: MarketDataset, options: ModelContextOptions = {
     study(frequency: BaseFrequency = 'M') {
       let s = studies.get(frequency);
       if (!s) { s = factorStudy(ds, [1, 3, 6], frequency, { minIndustries: options.minIndustries }); studies.set(frequency, s); }
+      return s;
+    },
+  };
+}
+
+/**
+ * `ctx` on the industry level of its dataset alone (industryLevelDataset: no stock data, no
+ * intraday bars), for the stages after the factor library: the factor studies of `frequencies` are
+ * taken from `ctx` (computed now if not yet) and kept; the returns, solver, gap policy, minimum
+ * industries and walk pool are the same. A study of another frequency would need the stock data it
+ * no longer holds, so asking for one is MODEL_STUDY_NOT_KEPT (never a study of fewer factors).
+ * Once the caller drops `ctx`, the stock-level data can be freed.
+ */
+export function industryLevelContext(ctx: ModelContext, frequencies: readonly BaseFrequency[]): ModelContext {
+  // No closure here may capture `ctx`: the returned methods share this function's closure context,
+  // and a captured `ctx` would keep the whole dataset alive.
+  const kept = new Map<BaseFrequency, FactorStudy>();
+  for (const f of frequencies) kept.set(f, ctx.study(f));
+  const ds = industryLevelDataset(ctx.ds);
+  return {
+    ds, returns: ctx.returns, available: availableIndustries(ds), solver: ctx.solver,
+    gapPolicy: ctx.gapPolicy, minIndustries: ctx.minIndustries, walkPool: ctx.walkPool,
+    study(frequency: BaseFrequency = 'M') {
+      const s = kept.get(frequency);
+      if (!s) {
+        throw new RotationError('MODEL_STUDY_NOT_KEPT', `the factor study at frequency ${frequency} was not computed before the stock-level data of ${ds.name} was released`,
+          { frequency, kept: [...kept.keys()] }, `list ${frequency} among the frequencies given to industryLevelContext (every spec's calendar.frequency)`);
+      }
       return s;
     },
   };

@@ -37,6 +37,7 @@ import type { Panel } from '../panel/panel.js';
 import { acquireOutputLock, commitOutputFolder, outputFolderName, outputSlug, type OutputFolderFile, type OutputLock } from './outputs.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { runStages } from './progress.js';
+import { collectGarbage } from './gc.js';
 
 export interface RunOptions {
   data: string;
@@ -162,6 +163,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       s.ds = s.ctx.ds;
     } },
     { name: 'causal composite score of the model spec', run: () => {
+      collectGarbage(); // frees the stock-level data the last stage dropped, before anything else is allocated (gc.ts)
       s.score = modelScore(s.specs![0], s.ctx!).score;
       add('composite.csv', industryLongCsv([{ panel: s.score }], ['date', 'industry', 'score'], 'score'));
     } },

@@ -29,6 +29,12 @@ export interface ModelContext {
   readonly walkPool?: WalkPool;
   /** The factor study of a base calendar (1, 3, 6 periods ahead), computed once. */
   study(frequency?: BaseFrequency): FactorStudy;
+  /**
+   * Results computed once per context, by key: `modelScore`'s composite scores under
+   * `score:<scoreKey>` (src/model/score.ts), so specs that differ only in what the score does not
+   * read (allocator, costs, execution, split) share one.
+   */
+  readonly memo: Map<string, unknown>;
 }
 
 export interface ModelContextOptions {
@@ -87,7 +93,7 @@ export function modelContext(ds: MarketDataset, options: ModelContextOptions = {
   if (options.study) studies.set(options.study.frequency, options.study);
   return {
     ds, returns: dailyReturns(ds.industryBars.close), available: availableIndustries(ds), solver: options.solver,
-    gapPolicy: options.gapPolicy, minIndustries: options.minIndustries, walkPool: options.walkPool,
+    gapPolicy: options.gapPolicy, minIndustries: options.minIndustries, walkPool: options.walkPool, memo: new Map(),
     study(frequency: BaseFrequency = 'M') {
       let s = studies.get(frequency);
       if (!s) { s = factorStudy(ds, [1, 3, 6], frequency, { minIndustries: options.minIndustries }); studies.set(frequency, s); }
@@ -100,7 +106,7 @@ export function modelContext(ds: MarketDataset, options: ModelContextOptions = {
  * `ctx` on the industry level of its dataset alone (industryLevelDataset: no stock data, no
  * intraday bars), for the stages after the factor library: the factor studies of `frequencies` are
  * taken from `ctx` (computed now if not yet) and kept; the returns, solver, gap policy, minimum
- * industries and walk pool are the same. A study of another frequency would need the stock data it
+ * industries, walk pool and memo (the composite scores) are the same. A study of another frequency would need the stock data it
  * no longer holds, so asking for one is MODEL_STUDY_NOT_KEPT (never a study of fewer factors).
  * Once the caller drops `ctx`, the stock-level data can be freed.
  */
@@ -112,7 +118,7 @@ export function industryLevelContext(ctx: ModelContext, frequencies: readonly Ba
   const ds = industryLevelDataset(ctx.ds);
   return {
     ds, returns: ctx.returns, available: availableIndustries(ds), solver: ctx.solver,
-    gapPolicy: ctx.gapPolicy, minIndustries: ctx.minIndustries, walkPool: ctx.walkPool,
+    gapPolicy: ctx.gapPolicy, minIndustries: ctx.minIndustries, walkPool: ctx.walkPool, memo: ctx.memo,
     study(frequency: BaseFrequency = 'M') {
       const s = kept.get(frequency);
       if (!s) {

@@ -32,7 +32,7 @@ import { alignDirection } from '../combine/direction.js';
 import { getFactor } from '../factors/registry.js';
 import { alignedFactors, type FactorStudy } from './evidence.js';
 import { modelContext, scoredDates, type ModelContext } from './context.js';
-import type { ModelSpec } from './spec.js';
+import { canonicalJson, type ModelSpec } from './spec.js';
 
 export interface ModelScore {
   /** Composite score, factor dates x industries (NaN where not scored). */
@@ -72,8 +72,26 @@ function weightSchedule(spec: ModelSpec, names: string[], ics: ReturnType<typeof
   }
 }
 
-/** The spec's composite score on the context's dataset (module comment). */
+/**
+ * What a spec's composite score depends on, as canonical JSON: the factor calendar and its minimum
+ * scored industries, the factors, preprocessing, selection and composite (`modelScore` reads
+ * nothing else of the spec). Specs with the same key have the same score on one context.
+ */
+export function scoreKey(spec: ModelSpec): string {
+  const { frequency, minScored } = spec.calendar;
+  return canonicalJson({ frequency, minScored, factors: spec.factors, preprocessing: spec.preprocessing, selection: spec.selection, composite: spec.composite });
+}
+
+/** The spec's composite score on the context's dataset (module comment); computed once per `scoreKey` on a context (`ctx.memo`). */
 export function modelScore(spec: ModelSpec, ctx: ModelContext): ModelScore {
+  const key = `score:${scoreKey(spec)}`;
+  let m = ctx.memo.get(key) as ModelScore | undefined;
+  if (!m) { m = computeModelScore(spec, ctx); ctx.memo.set(key, m); }
+  return m;
+}
+
+/** `modelScore` computed (module comment). */
+function computeModelScore(spec: ModelSpec, ctx: ModelContext): ModelScore {
   const study = ctx.study(spec.calendar.frequency);
   const { ids, directions } = specFactors(spec, study);
   let factors = alignedFactors(study, ids, directions);

@@ -129,9 +129,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       s.outDir = path.resolve(opts.out, outputFolderName(opts.data, s.ds.name));
       s.lock = acquireOutputLock(s.outDir, { command: `run --data ${opts.data}` });
       s.solver = await loadSolver();
-      // From 20 industries: a walk worker starts now and loads while the factors are computed (defaultWalkPool).
-      walkPool = defaultWalkPool(s.ds.industries.length);
-      s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries, walkPool });
+      s.ctx = modelContext(s.ds, { solver: s.solver, gapPolicy: opts.dataOptions?.gapPolicy, minIndustries: opts.dataOptions?.minIndustries });
     } },
     { name: 'coverage, calendar and loss report', run: () => {
       const d = s.ds!, rebalance = monthEndRebalanceDates(d.calendar);
@@ -159,7 +157,10 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
       add('preprocessing.csv', toCsv(preprocessingRows(batch, pre)));
       // The stages below read the industry level only: keep the factor studies of every spec's
       // calendar and drop the stock-level data (~200 MB of the default market) before the walks.
-      s.ctx = industryLevelContext(s.ctx!, [...new Set(s.specs!.map((spec) => spec.calendar.frequency))]);
+      // From 20 industries a walk worker (defaultWalkPool) starts now, after the drop, and loads
+      // while the composite is computed: its memory is not added to the factor stage's peak.
+      walkPool = defaultWalkPool(s.ds!.industries.length);
+      s.ctx = industryLevelContext(s.ctx!, [...new Set(s.specs!.map((spec) => spec.calendar.frequency))], { walkPool });
       s.ds = s.ctx.ds;
     } },
     { name: 'causal composite score of the model spec', run: () => {

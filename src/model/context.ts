@@ -106,11 +106,12 @@ export function modelContext(ds: MarketDataset, options: ModelContextOptions = {
  * `ctx` on the industry level of its dataset alone (industryLevelDataset: no stock data, no
  * intraday bars), for the stages after the factor library: the factor studies of `frequencies` are
  * taken from `ctx` (computed now if not yet) and kept; the returns, solver, gap policy, minimum
- * industries, walk pool and memo (the composite scores) are the same. A study of another frequency would need the stock data it
+ * industries, memo (the composite scores) and walk pool (unless `options` gives one: a command
+ * that starts it only now) are the same. A study of another frequency would need the stock data it
  * no longer holds, so asking for one is MODEL_STUDY_NOT_KEPT (never a study of fewer factors).
  * Once the caller drops `ctx`, the stock-level data can be freed.
  */
-export function industryLevelContext(ctx: ModelContext, frequencies: readonly BaseFrequency[]): ModelContext {
+export function industryLevelContext(ctx: ModelContext, frequencies: readonly BaseFrequency[], options: Pick<ModelContextOptions, 'walkPool'> = {}): ModelContext {
   // No closure here may capture `ctx`: the returned methods share this function's closure context,
   // and a captured `ctx` would keep the whole dataset alive.
   const kept = new Map<BaseFrequency, FactorStudy>();
@@ -118,7 +119,7 @@ export function industryLevelContext(ctx: ModelContext, frequencies: readonly Ba
   const ds = industryLevelDataset(ctx.ds);
   return {
     ds, returns: ctx.returns, available: availableIndustries(ds), solver: ctx.solver,
-    gapPolicy: ctx.gapPolicy, minIndustries: ctx.minIndustries, walkPool: ctx.walkPool, memo: ctx.memo,
+    gapPolicy: ctx.gapPolicy, minIndustries: ctx.minIndustries, walkPool: options.walkPool ?? ctx.walkPool, memo: ctx.memo,
     study(frequency: BaseFrequency = 'M') {
       const s = kept.get(frequency);
       if (!s) {

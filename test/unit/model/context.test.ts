@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { simulateMarketCached } from '../../../src/data/simulatorCache.js';
 import { industryLevelContext, modelContext } from '../../../src/model/context.js';
+import type { WalkPool } from '../../../src/model/walkPool.js';
 import { runModel } from '../../../src/model/run.js';
 import { loadModelSpec } from '../../../src/model/files.js';
 import { throwsCode } from '../assertions.js';
@@ -32,6 +33,9 @@ test('the model runs the same on the industry-level context, bit for bit; anothe
   }
   const e = throwsCode(() => slim.study('W'), 'MODEL_STUDY_NOT_KEPT');
   assert.match(e.message, /frequency W/);
+  assert.equal(slim.walkPool, undefined, 'the full context\'s pool (none)');
+  const pool = { fallback: 'a stand-in' } as unknown as WalkPool;
+  assert.equal(industryLevelContext(full, ['M'], { walkPool: pool }).walkPool, pool, 'a pool started for the walks');
 });
 
 test('dropping the full context frees the dataset: the industry-level context keeps no reference to it', async () => {

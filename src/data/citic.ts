@@ -28,6 +28,7 @@ import {
   loadIntradayBarsCsv, loadMembershipCsv, loadStockBarsCsv, loadStocksCsv, type Vendor,
 } from './vendors.js';
 import { assertMaxLoss, assertNoCaseVariantCodes, checkLossThreshold, DEFAULT_MAX_LOSS, flagConstantCloses, flagProbableRebases } from './checks.js';
+import { forecastColumns } from './forecasts.js';
 import type { IndexWeightRecord, IndustryBars, IndustryInfo, MarketDataset, MembershipRecord, StockData, StockInfo } from './types.js';
 
 /** File names inside the CITIC folder. */
@@ -553,7 +554,7 @@ export function loadExportsDir(dir: string, options: ExportsDirOptions = {}): Ma
     const fu = findExport(dir, EXPORT_FILES.fundamentals);
     if (fu) { const r = checked(loadFundamentalsCsv(fu, common)); stockData.fundamentals = r.records; losses.push(r.loss); }
     const fc = findExport(dir, EXPORT_FILES.forecasts);
-    if (fc) { const r = checked(loadForecastsCsv(fc, common)); stockData.forecasts = r.records; losses.push(r.loss); }
+    if (fc) { const r = checked(loadForecastsCsv(fc, common)); stockData.forecasts = forecastColumns(r.records); losses.push(r.loss); }
     const iw = findExport(dir, EXPORT_FILES.indexWeights);
     if (iw) { const r = checked(loadIndexWeightsCsv(iw, { ...common, renormalize: options.renormalize })); stockData.indexWeights = r.records; losses.push(r.loss); }
     ds.stocks = stockData;

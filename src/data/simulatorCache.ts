@@ -27,7 +27,7 @@ import { RotationError } from '../errors.js';
 import { resolveSimulatorConfig, simulateMarket, type SimulatedMarket, type SimulatorConfig } from './simulator.js';
 
 /** Bump when the file layout of `encodeValue` changes. */
-export const SIMULATOR_CACHE_FORMAT = 1;
+export const SIMULATOR_CACHE_FORMAT = 2;
 
 /**
  * Source files (relative to the project root) whose contents version the cache: the simulator and
@@ -35,6 +35,7 @@ export const SIMULATOR_CACHE_FORMAT = 1;
  */
 export const SIMULATOR_SOURCES: readonly string[] = [
   'src/data/simulator.ts', 'src/data/simulatorCache.ts', 'src/random.ts', 'src/panel/panel.ts', 'src/errors.ts', 'src/data/types.ts',
+  'src/data/forecasts.ts',
 ];
 
 /** How `simulateMarketCached` got its value. */
@@ -72,7 +73,10 @@ function typedName(v: unknown): TypedName | null {
  * {"$r": id} (ids in first-visit order), NaN/±Infinity/−0 {"$n": "NaN" | "Infinity" | "-Infinity" | "-0"},
  * undefined {"$u": 1}; an array of >= 16 records with the same keys, every value a number, a
  * string or null, is stored by column {"$c": keys, "v": columns, "n": rows} (number columns as raw
- * doubles). A Map, Set, Date, function or class instance is CACHE_UNSUPPORTED.
+ * doubles); an array of >= 16 strings (a string column included) by dictionary {"$s": distinct
+ * strings in first-seen order, "k": u32 codes}, so that decoding allocates each distinct string
+ * once instead of parsing every one. A Map, Set, Date, function or class instance is
+ * CACHE_UNSUPPORTED.
  */
 export function encodeValue(value: unknown): Buffer {
   const blobs: Typed[] = [];
@@ -96,7 +100,7 @@ export function encodeValue(value: unknown): Buffer {
     ids.set(v, ids.size);
     const tn = typedName(v);
     if (tn) return { $t: tn, ...blob(v as Typed) };
-    if (Array.isArray(v)) return columnar(v) ?? v.map((x, i) => walk(x, `${where}[${i}]`));
+    if (Array.isArray(v)) return columnar(v) ?? stringColumn(v) ?? v.map((x, i) => walk(x, `${where}[${i}]`));
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) {
       throw new RotationError('CACHE_UNSUPPORTED', `Cannot cache a ${(v as object).constructor?.name ?? 'class instance'}`, { path: where },
@@ -111,6 +115,18 @@ export function encodeValue(value: unknown): Buffer {
     blobs.push(t);
     blobBytes += Math.ceil(t.byteLength / 8) * 8;
     return { o, n: t.length };
+  };
+  // An array of >= 16 strings: its distinct strings and one u32 code per element.
+  const stringColumn = (a: unknown[]): { $s: string[]; k: { $t: 'Uint32Array'; o: number; n: number } } | null => {
+    if (a.length < 16 || !a.every((x) => typeof x === 'string')) return null;
+    const code = new Map<string, number>();
+    const k = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      let c = code.get(a[i] as string);
+      if (c === undefined) { c = code.size; code.set(a[i] as string, c); }
+      k[i] = c;
+    }
+    return { $s: [...code.keys()], k: { $t: 'Uint32Array', ...blob(k) } };
   };
   // An array of >= 16 plain records with the same keys in the same order, every value a number,
   // a string or null: stored by column (numbers as raw doubles), records rebuilt on decode.
@@ -135,7 +151,7 @@ export function encodeValue(value: unknown): Buffer {
     for (const r of a) ids.set(r as object, ids.size);
     const cols = keys.map((k, j) => {
       if (kinds[j] === 'n') return { $t: 'Float64Array', ...blob(Float64Array.from(a, (r) => (r as Record<string, number>)[k])) };
-      if (kinds[j] === 's') return a.map((r) => (r as Record<string, string>)[k]);
+      if (kinds[j] === 's') return stringColumn(a.map((r) => (r as Record<string, string>)[k])) ?? a.map((r) => (r as Record<string, string>)[k]);
       return a.map((r) => walk((r as Record<string, unknown>)[k], `$[].${k}`));
     });
     return { $c: keys, v: cols, n: a.length };
@@ -179,6 +195,16 @@ export function decodeValue(buf: Uint8Array): unknown {
     new Uint8Array(t.buffer).set(buf.subarray(at, at + n * C.BYTES_PER_ELEMENT));
     return t;
   };
+  const strings = (o: Record<string, unknown>): string[] => {
+    const levels = o.$s as string[], codes = typed(o.k as Record<string, unknown>);
+    const out: string[] = [];
+    for (let i = 0; i < codes.length; i++) {
+      const x = levels[codes[i]];
+      if (x === undefined) throw new RotationError('CACHE_CORRUPT', 'String code outside its dictionary', { at: i, code: codes[i] }, 'delete the .cache folder');
+      out.push(x);
+    }
+    return out;
+  };
   const build = (s: unknown): unknown => {
     if (s === null || typeof s !== 'object') return s;
     if (Array.isArray(s)) {
@@ -191,6 +217,11 @@ export function decodeValue(buf: Uint8Array): unknown {
     if ('$u' in o) return undefined;
     if ('$n' in o) return o.$n === '-0' ? -0 : Number(o.$n);
     if ('$r' in o) return objs[o.$r as number];
+    if ('$s' in o) {
+      const out = strings(o);
+      objs.push(out);
+      return out;
+    }
     if ('$t' in o) {
       const t = typed(o);
       objs.push(t);
@@ -200,7 +231,7 @@ export function decodeValue(buf: Uint8Array): unknown {
       const keys = o.$c as string[], n = o.n as number;
       const out: Record<string, unknown>[] = [];
       objs.push(out);
-      const cols = (o.v as unknown[]).map((c) => (Array.isArray(c) ? c.map((x) => build(x)) : typed(c as Record<string, unknown>)));
+      const cols = (o.v as unknown[]).map((c) => (Array.isArray(c) ? c.map((x) => build(x)) : '$s' in (c as object) ? strings(c as Record<string, unknown>) : typed(c as Record<string, unknown>)));
       for (let i = 0; i < n; i++) {
         const r: Record<string, unknown> = {};
         for (let j = 0; j < keys.length; j++) r[keys[j]] = (cols[j] as ArrayLike<unknown>)[i];

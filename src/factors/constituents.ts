@@ -15,6 +15,7 @@
  */
 import { RotationError } from '../errors.js';
 import { checkFundamentalDates, membershipAsOf } from '../data/pointInTime.js';
+import { forecastCount } from '../data/forecasts.js';
 import type { FundamentalRecord } from '../data/types.js';
 import { isIsoDate } from '../panel/panel.js';
 import { cached, membershipSchemes, type FactorContext } from './engine.js';
@@ -163,29 +164,30 @@ export const REVISION_MAX_GAP_DAYS = 365;
 export function forecastState(ctx: FactorContext): ForecastState {
   const members = constituents(ctx);
   return cached(ctx.cache, `fcst:${members.scheme}`, () => {
-    const recs = ctx.dataset.stocks!.forecasts!;
+    const fc = ctx.dataset.stocks!.forecasts!;
     const S = members.stocks.length;
     const brokerIdx = new Map<string, number>();
     const keep: number[] = [];
-    const sOf = new Int32Array(recs.length).fill(-1);
-    for (let r = 0; r < recs.length; r++) {
-      const f = recs[r];
-      if (typeof f.forecastDate !== 'string' || !isIsoDate(f.forecastDate)) {
-        throw new RotationError('FACTOR_BAD_RECORD', `Forecast has an unparseable forecastDate "${String(f.forecastDate)}"`,
-          { factor: ctx.id, dataset: ctx.dataset.name, record: r, stock: f.stock }, 'write dates as ISO yyyy-mm-dd');
+    const nRecords = forecastCount(fc);
+    const sOf = new Int32Array(nRecords).fill(-1);
+    for (let r = 0; r < nRecords; r++) {
+      const date = fc.forecastDate[r];
+      if (typeof date !== 'string' || !isIsoDate(date)) {
+        throw new RotationError('FACTOR_BAD_RECORD', `Forecast has an unparseable forecastDate "${String(date)}"`,
+          { factor: ctx.id, dataset: ctx.dataset.name, record: r, stock: fc.stock[r] }, 'write dates as ISO yyyy-mm-dd');
       }
-      if (!Number.isInteger(f.fiscalYear)) {
-        throw new RotationError('FACTOR_BAD_RECORD', `Forecast has a non-integer fiscalYear ${f.fiscalYear}`,
-          { factor: ctx.id, dataset: ctx.dataset.name, record: r, stock: f.stock }, 'fiscalYear is the forecast year, e.g. 2024');
+      if (!Number.isInteger(fc.fiscalYear[r])) {
+        throw new RotationError('FACTOR_BAD_RECORD', `Forecast has a non-integer fiscalYear ${fc.fiscalYear[r]}`,
+          { factor: ctx.id, dataset: ctx.dataset.name, record: r, stock: fc.stock[r] }, 'fiscalYear is the forecast year, e.g. 2024');
       }
-      const s = members.stockIndex.get(f.stock);
-      if (s === undefined || !Number.isFinite(f.netProfit)) continue;
+      const s = members.stockIndex.get(fc.stock[r]);
+      if (s === undefined || !Number.isFinite(fc.netProfit[r])) continue;
       sOf[r] = s;
-      if (!brokerIdx.has(f.broker)) brokerIdx.set(f.broker, brokerIdx.size);
+      if (!brokerIdx.has(fc.broker[r])) brokerIdx.set(fc.broker[r], brokerIdx.size);
       keep.push(r);
     }
-    const dayOf = new Float64Array(recs.length);
-    for (const r of keep) dayOf[r] = dayNumber(recs[r].forecastDate);
+    const dayOf = new Float64Array(nRecords);
+    for (const r of keep) dayOf[r] = dayNumber(fc.forecastDate[r]);
     keep.sort((a, b) => sOf[a] - sOf[b] || dayOf[a] - dayOf[b] || a - b);
     const n = keep.length;
     const start = new Int32Array(S + 1);
@@ -195,7 +197,7 @@ export function forecastState(ctx: FactorContext): ForecastState {
     const change = new Float64Array(n).fill(NaN);
     for (let q = 0; q < n; q++) {
       const r = keep[q];
-      day[q] = dayOf[r]; broker[q] = brokerIdx.get(recs[r].broker)!; fy[q] = recs[r].fiscalYear; netProfit[q] = recs[r].netProfit;
+      day[q] = dayOf[r]; broker[q] = brokerIdx.get(fc.broker[r])!; fy[q] = fc.fiscalYear[r]; netProfit[q] = fc.netProfit[r];
     }
     // Revision sign against the same broker's previous forecast of the same stock and year.
     for (let s = 0; s < S; s++) {

@@ -7,6 +7,7 @@ import { RotationError } from '../errors.js';
 import { countLoss, newLossReport } from '../data/loss.js';
 import type { DataFrequency, IndustryBars, MarketDataset, MonthEndSeries } from '../data/types.js';
 import { datasetFrequency, knownMonthAt, lastRowOfMonth, monthIndex } from '../data/frequency.js';
+import { forecastCount } from '../data/forecasts.js';
 import type { Panel } from '../panel/panel.js';
 import type { FactorCache, FactorComputeOptions, FactorDefinition, FactorInput, FactorResult } from './types.js';
 
@@ -69,7 +70,7 @@ export function datasetInputs(dataset: MarketDataset): Set<FactorInput> {
   }
   if (membershipSchemes(dataset).length > 0) out.add('membership');
   if ((dataset.stocks?.fundamentals?.length ?? 0) > 0) out.add('fundamentals');
-  if ((dataset.stocks?.forecasts?.length ?? 0) > 0) out.add('forecasts');
+  if (dataset.stocks?.forecasts && forecastCount(dataset.stocks.forecasts) > 0) out.add('forecasts');
   if (datasetFrequency(dataset) === 'daily') out.add('calendar.daily');
   const me = dataset.monthEnd as (MonthEndSeries & Record<string, Panel | undefined>) | undefined;
   for (const f of MONTH_END_FIELDS) if (hasFinite(me?.[f])) out.add(`monthEnd.${f}` as FactorInput);

@@ -76,7 +76,7 @@ export function forecastMonth(s: SimState, m: number, lm: number, rng: Rng): voi
         : prev + uni.brokerSpeed[b] * (target - prev) + 0.5 * uni.brokerNoise[b] * scale * rng.normal();
       fc.value[slot] = F;
       fc.day[slot] = t;
-      fc.records.push({
+      fc.forecasts.push({
         stock: uni.stockCodes[i], forecastDate: date, broker: uni.brokerNames[b], fiscalYear: Y, netProfit: F,
         eps: F / dyn.shares[i], rating,
       });

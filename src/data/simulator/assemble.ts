@@ -135,7 +135,7 @@ export function buildDataset(s: SimState): MarketDataset {
       },
       membership,
       fundamentals: fundamentalRecords(s),
-      forecasts: fc.records,
+      forecasts: fc.forecasts.columns(),
       indexWeights: out.indexWeights,
     },
     losses: [lossReport(s)],

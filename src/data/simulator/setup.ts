@@ -7,6 +7,7 @@
 import { RotationError } from '../../errors.js';
 import type { Rng } from '../../random.js';
 import { createRng } from '../../random.js';
+import { ForecastColumnsBuilder } from '../forecasts.js';
 import { isoToDayNumber, simulatorCalendar } from './calendar.js';
 import { INDUSTRY_FACTORS, STOCK_FACTORS, type ResolvedSimulatorConfig } from './config.js';
 import { industryCode, industrySpec } from './industries.js';
@@ -267,7 +268,7 @@ export function initState(cfg: ResolvedSimulatorConfig): SimState {
       annDay: nan(qn), lastEquity, declaredDiv, latest: new Int32Array(N).fill(-1), ttmNp: nan(N), ttmRev: nan(N),
     },
     fc: {
-      value: nan(nCov * nY), day: new Int32Array(nCov * nY).fill(-1), records: [],
+      value: nan(nCov * nY), day: new Int32Array(nCov * nY).fill(-1), forecasts: new ForecastColumnsBuilder(),
       buckets: Array.from({ length: nM }, () => []), cons2: nan(nM * N), cons3: nan(nM * N),
     },
     dyn: {

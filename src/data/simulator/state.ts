@@ -6,7 +6,8 @@
  */
 import type { Rng } from '../../random.js';
 import { createRng } from '../../random.js';
-import type { ForecastRecord, IndexWeightRecord } from '../types.js';
+import type { IndexWeightRecord } from '../types.js';
+import type { ForecastColumnsBuilder } from '../forecasts.js';
 import type { ResolvedSimulatorConfig } from './config.js';
 import type { IndustrySpec } from './industries.js';
 import { mixSeed } from './math.js';
@@ -133,7 +134,8 @@ export interface ForecastState {
   /** Latest forecast per (coverage c, fiscal-year index y): [c * nYears + y]; day index -1 = none. */
   value: Float64Array;
   day: Int32Array;
-  records: ForecastRecord[];
+  /** Every forecast published, in publication order. */
+  forecasts: ForecastColumnsBuilder;
   /** Pending events per trading month, packed [day, stock, coverage]. */
   buckets: number[][];
   /** Month-end consensus of FY year+1 and year+2 per stock: [m * N + i]. */

@@ -17,6 +17,7 @@ import {
   type SimulatedMarket,
 } from '../../../src/data/simulator.js';
 import type { ForecastRecord, FundamentalRecord, MarketDataset } from '../../../src/data/types.js';
+import { forecastColumns, forecastRecords } from '../../../src/data/forecasts.js';
 
 const DEFAULT: SimulatedMarket = simulateMarket();
 
@@ -37,7 +38,7 @@ function datasetHash(d: MarketDataset): string {
   for (const a of [iv.open, iv.high, iv.low, iv.close, iv.volume]) addArr(a);
   const s = d.stocks!;
   for (const p of Object.values(s.bars)) if (p) addArr(p.values);
-  h = fnv(h, enc.encode(JSON.stringify([d.calendar, s.stocks, s.membership, s.fundamentals, s.forecasts, s.indexWeights])));
+  h = fnv(h, enc.encode(JSON.stringify([d.calendar, s.stocks, s.membership, s.fundamentals, forecastRecords(s.forecasts!), s.indexWeights])));
   return h.toString(16);
 }
 
@@ -88,7 +89,7 @@ function indexDataset(d: MarketDataset): Indexed {
   }
   for (const list of fundByStock.values()) list.sort((a, b) => (a.reportPeriod < b.reportPeriod ? -1 : 1));
   const fcByStockYear = new Map<string, ForecastRecord[]>();
-  for (const r of s.forecasts!) {
+  for (const r of forecastRecords(s.forecasts!)) {
     const k = `${r.stock}|${r.fiscalYear}`;
     if (!fcByStockYear.has(k)) fcByStockYear.set(k, []);
     fcByStockYear.get(k)!.push(r);
@@ -433,7 +434,7 @@ describe('simulateMarket: shapes and invariants (default config)', () => {
   });
 
   it('forecasts: several brokers, more for large caps, FY1 and FY2 each year', () => {
-    const fc = d.stocks!.forecasts!;
+    const fc = forecastRecords(d.stocks!.forecasts!);
     assert.ok(fc.length > 100_000, `${fc.length} forecasts`);
     const brokers = new Map<string, Set<string>>();
     for (const r of fc) {
@@ -730,7 +731,7 @@ describe('simulateMarket: no look-ahead', () => {
     }
     assert.deepEqual(base.truth.industryDrift.values.subarray(0, mCut * 30), alt.truth.industryDrift.values.subarray(0, mCut * 30));
     const before = (r: { forecastDate: string }): boolean => r.forecastDate < from;
-    assert.deepEqual(base.dataset.stocks!.forecasts!.filter(before), alt.dataset.stocks!.forecasts!.filter(before));
+    assert.deepEqual(forecastRecords(base.dataset.stocks!.forecasts!).filter(before), forecastRecords(alt.dataset.stocks!.forecasts!).filter(before));
   });
 
   it('a month-end signal computed from data truncated at that date equals the full-data value', () => {
@@ -770,7 +771,7 @@ function truncateDataset(d: MarketDataset, t: number): MarketDataset {
       bars: Object.fromEntries(Object.entries(s.bars).map(([k, p]) => [k, cutPanel(p!)])) as unknown as typeof s.bars,
       membership: s.membership.filter((r) => r.validFrom <= date).map((r) => ({ ...r, validTo: r.validTo !== undefined && r.validTo <= date ? r.validTo : undefined })),
       fundamentals: s.fundamentals!.filter((r) => r.announceDate <= date),
-      forecasts: s.forecasts!.filter((r) => r.forecastDate <= date),
+      forecasts: forecastColumns(forecastRecords(s.forecasts!).filter((r) => r.forecastDate <= date)),
       indexWeights: s.indexWeights!.filter((r) => r.date <= date),
     },
   };

@@ -33,6 +33,28 @@ test('encodeValue / decodeValue: exact for NaN, ±Infinity, −0, undefined, typ
   throwsCode(() => decodeValue(buf.subarray(0, buf.length - 8)), 'CACHE_CORRUPT');
 });
 
+test('string arrays are stored by dictionary and decode to equal arrays, shared where encoded shared; a code outside the dictionary is CACHE_CORRUPT', () => {
+  const codes = Array.from({ length: 40 }, (_, i) => `S${i % 7}`);
+  const value = {
+    codes, again: codes, short: ['a', 'b', 'a'], mixed: [...Array.from({ length: 20 }, () => 'x'), null],
+    records: Array.from({ length: 20 }, (_, i) => ({ stock: `S${i % 3}`, broker: i % 2 ? 'B' : '' })),
+    after: Float64Array.from([1, 2, 3]),
+  };
+  const buf = encodeValue(value);
+  const skeleton = JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString('utf8'));
+  assert.deepEqual(skeleton.codes.$s, ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'], 'distinct strings in first-seen order');
+  assert.deepEqual(skeleton.records.v[1].$s, ['', 'B'], 'a string column of records too');
+  assert.ok(Array.isArray(skeleton.short) && Array.isArray(skeleton.mixed), 'short or mixed arrays stay JSON');
+  const back = decodeValue(buf) as typeof value;
+  assert.deepStrictEqual(back, value);
+  assert.equal(back.codes, back.again, 'a shared string array stays shared');
+  assert.equal(Buffer.compare(encodeValue(back), buf), 0, 'encode(decode(x)) is byte-identical');
+  // corrupt the first code of `codes` (its u32 codes sit at byte offset k.o of the typed part)
+  const bad = Buffer.from(buf);
+  bad.writeUInt32LE(99, Math.ceil((4 + buf.readUInt32LE(0)) / 8) * 8 + skeleton.codes.k.o);
+  throwsCode(() => decodeValue(bad), 'CACHE_CORRUPT');
+});
+
 test('simulateMarketCached: writes once, then reads a market bit-identical to simulateMarket; the key follows config and sources', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'simcache-'));
   const env = process.env.ROTATION_SIM_CACHE;

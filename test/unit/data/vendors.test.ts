@@ -11,6 +11,7 @@ import {
 } from '../../../src/data/vendors.js';
 import { loadExportsDir, loadIndustryBarsCsv } from '../../../src/data/citic.js';
 import { throwsCode } from '../assertions.js';
+import { forecastCount } from '../../../src/data/forecasts.js';
 
 const S = (f: string) => path.join('data/samples', f);
 
@@ -173,7 +174,7 @@ test('--data DIR: data/samples loads as a folder of exports; missing folder / fi
   for (const l of ds.losses) assertBalanced(l);
   assert.deepEqual(ds.industries.map((x) => x.code), ['IND01', 'IND02']);
   assert.equal(ds.calendar.length, 3);
-  assert.ok(ds.stocks && ds.stocks.stocks.length === 2 && ds.stocks.fundamentals!.length === 3 && ds.stocks.forecasts!.length === 3);
+  assert.ok(ds.stocks && ds.stocks.stocks.length === 2 && ds.stocks.fundamentals!.length === 3 && forecastCount(ds.stocks.forecasts!) === 3);
   assert.equal(ds.stocks!.indexWeights!.length, 4);
   assert.equal(ds.industryIntraday!.barsPerDay, 2);
   throwsCode(() => loadExportsDir('data/no-such-folder'), 'DATA_DIR_NOT_FOUND');

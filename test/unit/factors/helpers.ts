@@ -6,6 +6,7 @@ import { createPanel, type Panel } from '../../../src/panel/panel.js';
 import type {
   ForecastRecord, FundamentalRecord, IntradayBars, MarketDataset, MembershipRecord, StockData,
 } from '../../../src/data/types.js';
+import { forecastColumns } from '../../../src/data/forecasts.js';
 
 /** n weekdays starting at `start` (ISO). */
 export function weekdays(start: string, n: number): string[] {
@@ -101,7 +102,7 @@ export function makeStocks(calendar: string[], membership: MembershipRecord[], f
     bars: { close: flat, volume: flat, floatCap: panelOf(calendar, stocks, (_t, s) => 100 * (s + 1)) },
     membership,
     fundamentals,
-    forecasts,
+    forecasts: forecasts && forecastColumns(forecasts),
   };
 }
 

@@ -15,6 +15,7 @@ import { createPanel, type Panel } from '../../../src/panel/panel.js';
 import { factorStudy } from '../../../src/model/evidence.js';
 import { createRng, type Rng } from '../../../src/random.js';
 import { throwsCode } from './helpers.js';
+import { forecastColumns, forecastRecords } from '../../../src/data/forecasts.js';
 
 const { dataset: simBase } = simulateMarket({ nStocks: 300, years: 4, seed: 3 });
 
@@ -169,9 +170,9 @@ function perturbAfter(ds: MarketDataset, t: string, seed: number): MarketDataset
   for (const f of st.fundamentals!.slice(0, 400)) {
     fundamentals.push({ ...f, announceDate: '2099-01-01', netProfit: f.netProfit * 5 });
   }
-  const forecasts = st.forecasts!.map((f) => (f.forecastDate > t ? { ...f, netProfit: f.netProfit * Math.exp(rng.normal()) } : f));
+  const forecasts = forecastRecords(st.forecasts!).map((f) => (f.forecastDate > t ? { ...f, netProfit: f.netProfit * Math.exp(rng.normal()) } : f));
   const tYear = Number(t.slice(0, 4));
-  for (const f of st.forecasts!.slice(0, 400)) {
+  for (const f of forecastRecords(st.forecasts!).slice(0, 400)) {
     forecasts.push({ ...f, broker: 'LATE', forecastDate: `${tYear + 1}-01-02`, fiscalYear: tYear, netProfit: f.netProfit * 7 });
   }
   const membership = st.membership.map((m) => (m.validFrom > t ? { ...m, industry: codes[(codes.indexOf(m.industry) + 1) % codes.length] } : m));
@@ -182,7 +183,7 @@ function perturbAfter(ds: MarketDataset, t: string, seed: number): MarketDataset
     monthEnd,
     industryBars: industryBars as unknown as MarketDataset['industryBars'],
     industryIntraday: ds.industryIntraday ? perturbIntraday(ds.industryIntraday, t, rng) : undefined,
-    stocks: { ...st, bars: { ...st.bars, close: perturbPanel(st.bars.close, t, rng) }, fundamentals, forecasts, membership },
+    stocks: { ...st, bars: { ...st.bars, close: perturbPanel(st.bars.close, t, rng) }, fundamentals, forecasts: forecastColumns(forecasts), membership },
   };
 }
 

@@ -23,9 +23,10 @@
  * (the return of the day after each filtered state, i.e. what holding i after seeing regime k
  * earned), over the expanding window; top-k equal weight by perf_{k*,i}.
  */
+import { createHash } from 'node:crypto';
 import { RotationError } from '../errors.js';
 import type { Panel } from '../panel/panel.js';
-import { argmaxStates, fitGaussianHmm, forwardFilter, hmmFreeParameters, type GaussianHmm, type HmmCovarianceType, type HmmFit } from './hmm.js';
+import { argmaxStates, fitGaussianHmm, forwardFilter, hmmFreeParameters, type GaussianHmm, type HmmCovarianceType, type HmmFit, type HmmFitOptions } from './hmm.js';
 import { columnsOf, rowsUpTo } from './history.js';
 import type { Allocator, BoundSpec, DenseMatrix } from './types.js';
 import {
@@ -182,12 +183,40 @@ function fitOptions(o: RegimeModelOptions, D: number): { K: number; type: HmmCov
   return { K, type, minTrain };
 }
 
+/** Most fits `fitOn` keeps (oldest out first); a fit is ~1 KB. */
+export const REGIME_FIT_MEMO_SIZE = 256;
+const fitMemo = new Map<string, HmmFit>();
+const fitMemoCounts = { hits: 0, misses: 0 };
+
+/** Fits read back from the memo and fits computed, since the process started (see `fitOn`). */
+export function regimeFitMemoCounts(): { hits: number; misses: number } {
+  return { ...fitMemoCounts };
+}
+
+/**
+ * The HMM fit on the first `rows` feature rows. `fitGaussianHmm` is deterministic (seeded
+ * restarts), so fits already made in this process are kept by content — key = SHA-256 of the
+ * training rows' bytes and the fit options — and a repeated fit is a copy of the kept one, bit for
+ * bit. Repeats are common: the HMM baseline's yearly refits are the same whichever walk asks
+ * (every spec set, the turnover frontier's reruns) and the same as `causalRegimePath`'s on the
+ * same returns. Content, not object identity, keys the memo, so a changed row is a new fit.
+ */
 function fitOn(matrix: DenseMatrix, rows: number, o: RegimeModelOptions, K: number, type: HmmCovarianceType): HmmFit {
   const D = matrix.cols;
-  return fitGaussianHmm({ rows, cols: D, values: matrix.values.subarray(0, rows * D) }, {
+  const x = { rows, cols: D, values: matrix.values.subarray(0, rows * D) };
+  const options: HmmFitOptions = {
     nStates: K, covarianceType: type, restarts: o.restarts ?? 4, maxIter: o.maxIter ?? 100, tol: o.tol ?? 1e-6,
     minCovar: o.minCovar, seed: o.seed, orderFeature: o.orderFeature ?? 0,
-  });
+  };
+  const key = createHash('sha256').update(`${rows}x${D} ${JSON.stringify(options)}\n`)
+    .update(new Uint8Array(x.values.buffer, x.values.byteOffset, x.values.byteLength)).digest('hex');
+  const kept = fitMemo.get(key);
+  if (kept) { fitMemoCounts.hits++; return structuredClone(kept); }
+  fitMemoCounts.misses++;
+  const fit = fitGaussianHmm(x, options);
+  fitMemo.set(key, structuredClone(fit));
+  if (fitMemo.size > REGIME_FIT_MEMO_SIZE) fitMemo.delete(fitMemo.keys().next().value!);
+  return fit;
 }
 
 export interface CausalRegimePath {

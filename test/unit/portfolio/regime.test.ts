@@ -21,7 +21,7 @@ import { monthEndRebalanceDates } from '../../../src/data/calendar.js';
 import { argmaxStates, fitGaussianHmm, forwardFilter } from '../../../src/portfolio/hmm.js';
 import { simpleReturns } from '../../../src/portfolio/history.js';
 import {
-  causalRegimePath, featureMatrix, hmmRegimeAllocator, regimeAccuracy, regimeFeatures, relabelByFeatureRank,
+  causalRegimePath, featureMatrix, hmmRegimeAllocator, regimeAccuracy, regimeFeatures, regimeFitMemoCounts, relabelByFeatureRank,
 } from '../../../src/portfolio/regime.js';
 import type { Panel } from '../../../src/panel/panel.js';
 
@@ -80,6 +80,32 @@ describe('recovery of the simulator regimes', () => {
     const b = causalRegimePath(changed, { seed: 2, restarts: 2, maxIter: 40 });
     assert.deepEqual(Array.from(b.states.subarray(0, 900)), Array.from(a.states));
     assert.deepEqual(Array.from(b.probabilities.subarray(0, 900 * 3)), Array.from(a.probabilities));
+  });
+});
+
+describe('the fit memo', () => {
+  it('a repeated fit is read back bit-identical to a fresh one, as a copy; changed rows are a new fit', () => {
+    const short: Panel = { dates: features.dates.slice(0, 800), assets: features.assets, values: features.values.slice(0, 800 * 4) };
+    const o = { seed: 5, restarts: 2, maxIter: 30 };
+    const c0 = regimeFitMemoCounts();
+    const a = causalRegimePath(short, o);
+    const c1 = regimeFitMemoCounts();
+    assert.equal(c1.misses - c0.misses, a.fits.length, 'first path: every fit computed');
+    a.fits[0].model.means.fill(99); // the caller owns its copy
+    const b = causalRegimePath(short, o);
+    const c2 = regimeFitMemoCounts();
+    assert.equal(c2.hits - c1.hits, a.fits.length, 'second path: every fit read back');
+    assert.equal(c2.misses, c1.misses);
+    const { matrix } = featureMatrix(short, short.dates.length);
+    const f0 = b.fits[0];
+    const fresh = fitGaussianHmm({ rows: f0.observations, cols: 4, values: matrix.values.subarray(0, f0.observations * 4) },
+      { nStates: 3, covarianceType: 'full', restarts: 2, maxIter: 30, tol: 1e-6, seed: 5, orderFeature: 0 });
+    assert.deepStrictEqual(f0.model, fresh.model, 'the memo gives what a fresh fit gives');
+    assert.equal(f0.logLikelihood, fresh.logLikelihood);
+    const changed: Panel = { ...short, values: Float64Array.from(short.values) };
+    changed.values[10 * 4] += 1e-12;
+    causalRegimePath(changed, o);
+    assert.equal(regimeFitMemoCounts().misses - c2.misses, a.fits.length, 'one changed row before every fit: every fit computed again');
   });
 });
 

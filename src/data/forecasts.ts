@@ -2,11 +2,30 @@
  * Analyst forecasts by column (`ForecastColumns`, src/data/types.ts): the conversions between
  * records and columns, and a builder that appends one forecast at a time.
  */
+import { RotationError, type Where } from '../errors.js';
 import type { ForecastColumns, ForecastRecord } from './types.js';
+
+/** The columns of `ForecastColumns`, in record order. */
+const FORECAST_COLUMN_NAMES = ['stock', 'forecastDate', 'broker', 'fiscalYear', 'netProfit', 'eps', 'rating'] as const;
 
 /** Number of forecasts held. */
 export function forecastCount(f: ForecastColumns): number {
   return f.stock.length;
+}
+
+/**
+ * Throws DATA_BAD_FORECASTS unless every column is present and as long as `stock` (columns built
+ * by hand can disagree; the builder's cannot). `where` names the dataset in the message.
+ */
+export function checkForecastColumns(f: ForecastColumns, where: Where = {}): void {
+  const n = forecastCount(f);
+  for (const name of FORECAST_COLUMN_NAMES) {
+    const col = f[name] as ArrayLike<unknown> | undefined;
+    if (col === undefined || col.length !== n) {
+      throw new RotationError('DATA_BAD_FORECASTS', `Forecast column "${name}" has ${col === undefined ? 'no values' : `${col.length} values`} where "stock" has ${n}`,
+        { ...where, column: name }, 'give every forecast column one value per forecast (build them with forecastColumns or ForecastColumnsBuilder)');
+    }
+  }
 }
 
 /** Forecast r as a record. */

@@ -15,7 +15,7 @@
  */
 import { RotationError } from '../errors.js';
 import { checkFundamentalDates, membershipAsOf } from '../data/pointInTime.js';
-import { forecastCount } from '../data/forecasts.js';
+import { checkForecastColumns, forecastCount } from '../data/forecasts.js';
 import type { FundamentalRecord } from '../data/types.js';
 import { isIsoDate } from '../panel/panel.js';
 import { cached, membershipSchemes, type FactorContext } from './engine.js';
@@ -165,6 +165,7 @@ export function forecastState(ctx: FactorContext): ForecastState {
   const members = constituents(ctx);
   return cached(ctx.cache, `fcst:${members.scheme}`, () => {
     const fc = ctx.dataset.stocks!.forecasts!;
+    checkForecastColumns(fc, { factor: ctx.id, dataset: ctx.dataset.name });
     const S = members.stocks.length;
     const brokerIdx = new Map<string, number>();
     const keep: number[] = [];

@@ -1,12 +1,12 @@
 /**
  * Forecasts by column: records → columns → records is the identity (NaN eps/rating kept, order
- * kept), the builder's columns do not move with later pushes, and the simulated market's forecasts
- * are columns of the documented types.
+ * kept), the builder's columns do not move with later pushes, columns of unequal length are named
+ * as an error, and the simulated market's forecasts are columns of the documented types.
  * Run: node --import tsx --test test/unit/data/forecasts.test.ts
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ForecastColumnsBuilder, forecastAt, forecastColumns, forecastCount, forecastRecords } from '../../../src/data/forecasts.js';
+import { ForecastColumnsBuilder, checkForecastColumns, forecastAt, forecastColumns, forecastCount, forecastRecords } from '../../../src/data/forecasts.js';
 import { simulateMarketCached } from '../../../src/data/simulatorCache.js';
 import type { ForecastRecord } from '../../../src/data/types.js';
 
@@ -37,6 +37,16 @@ test('the builder hands out copies: later pushes do not change columns already t
   assert.equal(forecastCount(first), 1);
   assert.equal(first.fiscalYear.length, 1);
   assert.deepStrictEqual(forecastRecords(b.columns()), records.slice(0, 2));
+});
+
+test('columns of unequal length, or a missing column, are DATA_BAD_FORECASTS naming the column', () => {
+  const c = forecastColumns(records);
+  assert.doesNotThrow(() => checkForecastColumns(c));
+  const short = { ...c, eps: c.eps.subarray(0, 2) };
+  assert.throws(() => checkForecastColumns(short, { dataset: 'hand-built' }), (e: Error & { code?: string; where?: Record<string, unknown> }) =>
+    e.code === 'DATA_BAD_FORECASTS' && e.where?.column === 'eps' && e.where?.dataset === 'hand-built' && /2 values where "stock" has 3/.test(e.message));
+  const missing = { ...c, broker: undefined } as unknown as typeof c;
+  assert.throws(() => checkForecastColumns(missing), (e: Error & { code?: string }) => e.code === 'DATA_BAD_FORECASTS' && /"broker" has no values/.test(e.message));
 });
 
 test('the simulated market holds its forecasts by column, every column the same length', () => {

@@ -74,3 +74,11 @@ test('FY1 dispersion: Σ sd across brokers / Σ |consensus| over members with >=
   near(cellOf(p, D, 'I0'), (Math.sqrt(450) + Math.sqrt(12.5)) / (105 + 32.5));
   for (let j = 1; j < 6; j++) near(cellOf(p, D, `I${j}`), 0);
 });
+
+test('forecast columns of unequal length stop the analyst factors with DATA_BAD_FORECASTS naming the column', () => {
+  const bad = makeDataset({ J: 6, T: 400, start: '2020-01-01', close: () => 100, stocks: (cal) => makeStocks(cal, membership, undefined, forecasts) });
+  const fc = bad.stocks!.forecasts!;
+  bad.stocks!.forecasts = { ...fc, netProfit: fc.netProfit.subarray(1) };
+  assert.throws(() => fy1Rev1m.compute(bad, monthEndRebalanceDates(bad.calendar)),
+    (e: Error & { code?: string; where?: Record<string, unknown> }) => e.code === 'DATA_BAD_FORECASTS' && e.where?.column === 'netProfit');
+});

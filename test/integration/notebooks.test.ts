@@ -18,6 +18,8 @@ import { launchChromium } from './browser.js';
 // Browser-side callbacks run in the page; declared loosely so src/ keeps lib ES2022 without DOM.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any;
 
 const root = process.cwd();
 const outDir = path.join(root, 'test-output');
@@ -137,6 +139,8 @@ test('JupyterLab: notebook 01 runs all cells with the tslab kernel, no error out
   const lab: ChildProcess = spawn(path.join(root, '.venv', 'bin', 'jupyter'), [
     'lab', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, `--IdentityProvider.token=${token}`,
     `--notebook-dir=${root}`, '--ServerApp.disable_check_xsrf=False', '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+    // window.jupyterapp, so the test can wait on the notebook's own kernel connection.
+    '--LabApp.expose_app_in_browser=True',
     // CI runs as root; JupyterLab refuses root without this flag.
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ], {
@@ -168,18 +172,33 @@ test('JupyterLab: notebook 01 runs all cells with the tslab kernel, no error out
     const rel = path.relative(root, path.join(copyDir, '01_problem_framing.ipynb')).split(path.sep).join('/');
     await page.goto(`http://127.0.0.1:${port}/lab/tree/${rel}?token=${token}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.jp-Notebook').first().waitFor({ timeout: 120_000 });
-    // Wait for the tslab kernel to be idle, then Run > Run All Cells.
+    // Wait until the notebook's own session has a connected, idle tslab kernel, then Run > Run All
+    // Cells. The toolbar's status indicator cannot be used for this: it reads "Idle" before any
+    // kernel exists, and a cell run while the session has no kernel is silently cleared, so every
+    // prompt would stay "[ ]:" until the timeout.
     await page.waitForFunction(() => {
-      const s = document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus');
-      return document.body.innerText.includes('TypeScript (tslab)') && (!s || !/busy|starting|connecting/i.test(s.getAttribute('data-status') ?? s.textContent ?? ''));
-    }, undefined, { timeout: 120_000 });
+      const widget = window.jupyterapp?.shell?.currentWidget;
+      const ctx = widget?.sessionContext;
+      const kernel = ctx?.session?.kernel;
+      return Boolean(ctx?.isReady && kernel && kernel.name === 'tslab' && kernel.connectionStatus === 'connected' && kernel.status === 'idle');
+    }, undefined, { timeout: 180_000, polling: 250 });
     await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Run$/ }).click();
     await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
     // Done when no prompt shows [*] or [ ] for a code cell.
-    await page.waitForFunction(() => {
-      const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p: any) => String(p.textContent ?? '').trim());
-      return prompts.length > 0 && prompts.every((t: string) => /^\[\d+\]:$/.test(t));
-    }, undefined, { timeout: 6 * 60_000, polling: 1000 });
+    try {
+      await page.waitForFunction(() => {
+        const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p: any) => String(p.textContent ?? '').trim());
+        return prompts.length > 0 && prompts.every((t: string) => /^\[\d+\]:$/.test(t));
+      }, undefined, { timeout: 6 * 60_000, polling: 1000 });
+    } catch (e) {
+      await page.screenshot({ path: path.join(outDir, 'jupyterlab-01_problem_framing-timeout.png'), fullPage: false });
+      const state = await page.evaluate(() => {
+        const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map((p: any) => String(p.textContent ?? '').trim());
+        const kernel = window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
+        return `prompts: ${prompts.join(' ')}; kernel: ${kernel ? `${kernel.name} ${kernel.status} ${kernel.connectionStatus}` : 'none'}`;
+      });
+      throw new Error(`${(e as Error).message}\n${state} (screenshot: test-output/jupyterlab-01_problem_framing-timeout.png)`);
+    }
     await page.waitForTimeout(1500);
     const errors = await page.evaluate(() => Array.from(document.querySelectorAll(
       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]',
